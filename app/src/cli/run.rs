@@ -1,0 +1,161 @@
+//! `nvlab run PRESET`: run a preset headless and stream its files into a folder.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+use nv_core::observe::{RunWriter, Summary, fnv1a_hex, species_totals};
+use nv_core::twin::Twin;
+use nv_core::{Mode, World};
+
+/// The run mode, as typed on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeArg {
+    /// Discrete vesicles.
+    Particle,
+    /// The mean-field density relaxation.
+    Density,
+    /// Both, side by side, with their per-node discrepancy.
+    Twin,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(m: ModeArg) -> Self {
+        match m {
+            ModeArg::Particle => Mode::Particle,
+            ModeArg::Density => Mode::Density,
+            ModeArg::Twin => Mode::Twin,
+        }
+    }
+}
+
+/// Arguments of `nvlab run`.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// A preset file, or the name of a shipped preset (see `nvlab presets`).
+    pub preset: String,
+    /// Steps to run (default: the preset's `run.steps`).
+    #[arg(long)]
+    pub steps: Option<u64>,
+    /// Seed (default: the preset's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// particle, density or twin (default: the preset's `run.mode`).
+    #[arg(long, value_enum)]
+    pub mode: Option<ModeArg>,
+    /// Output folder (default: out/<preset file name>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Write nodes.csv every K steps.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub every: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub threads: Option<u64>,
+    /// No progress bar and no final report.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Runs the preset.
+pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
+    let path = super::resolve_preset(&args.preset);
+    let mut preset = match nv_core::preset::load(&path) {
+        Ok(p) => p,
+        Err(e) => bail!("{e}"),
+    };
+    if let Some(seed) = args.seed {
+        preset.seed = seed;
+    }
+    let steps = args.steps.unwrap_or(preset.run.steps);
+    let mode: Mode = args.mode.map_or(preset.run.mode, Mode::from);
+    let threads = args.threads.map_or_else(rayon::current_num_threads, |t| t as usize);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start the worker threads")?;
+    let stem = path.file_stem().map_or("run".into(), |s| s.to_string_lossy().into_owned());
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&stem));
+    let base = path.parent().map(PathBuf::from).unwrap_or_default();
+    let hash = fnv1a_hex(
+        nv_core::preset::to_string(&preset).map_err(|e| anyhow::anyhow!("{e}"))?.as_bytes(),
+    );
+    let name = preset.name.clone();
+    let seed = preset.seed;
+
+    pool.install(|| -> anyhow::Result<ExitCode> {
+        let (mut main, mut density) = match mode {
+            Mode::Twin => {
+                let t = Twin::new(preset, &base).map_err(|e| anyhow::anyhow!("{e}"))?;
+                (t.particles, Some(t.density))
+            }
+            m => (World::new(preset, m, &base).map_err(|e| anyhow::anyhow!("{e}"))?, None),
+        };
+        let mut writer = RunWriter::create(&out, &main, args.every, density.is_some())
+            .with_context(|| format!("cannot write into {}", out.display()))?;
+        let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(steps) };
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {pos}/{len} steps ({per_sec}, eta {eta}) {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        let start = Instant::now();
+        let mut warned = 0;
+        for step in 0..steps {
+            match density.as_mut() {
+                Some(d) => rayon::join(|| main.step_once(), || d.step_once()),
+                None => ((), main.step_once()),
+            };
+            writer.record(&main, density.as_ref()).context("cannot write the run's files")?;
+            if main.warnings.len() > warned {
+                warned = main.warnings.len();
+                if let Some(w) = main.warnings.last() {
+                    bar.println(format!("warning: {w}"));
+                }
+            }
+            if step % 16 == 0 {
+                bar.set_position(step + 1);
+                if let Some(p) = main.pool() {
+                    bar.set_message(format!("{} vesicles", p.live));
+                }
+            }
+        }
+        bar.finish_and_clear();
+        let wall = start.elapsed().as_secs_f64();
+        let summary = Summary {
+            preset: name,
+            preset_hash: hash,
+            seed,
+            steps,
+            mode: mode.name().into(),
+            threads,
+            version: env!("CARGO_PKG_VERSION").into(),
+            wall_seconds: wall,
+            totals: species_totals(&main),
+            density_totals: density.as_ref().map(species_totals),
+            cascades_finished: main.cascades.finished_total,
+            warnings: main.warnings.clone(),
+        };
+        writer.finish(&main, &summary).context("cannot write the run's files")?;
+        if !args.quiet {
+            eprintln!(
+                "{} steps of {} ({}) in {wall:.2} s on {threads} threads → {}",
+                steps,
+                summary.preset,
+                mode.name(),
+                out.display()
+            );
+            for t in &summary.totals {
+                eprintln!(
+                    "  {:<16} free {:>10.0}  emitted {:>10.0}  docked {:>10.0}  died {:>10.0}  dropped {:>6.0}",
+                    t.species, t.free, t.emitted + t.cascade_born, t.docked, t.died, t.dropped
+                );
+            }
+        }
+        Ok(ExitCode::SUCCESS)
+    })
+}

@@ -1,0 +1,56 @@
+//! `nvlab`: the Neuro-Vesicles Lab. With no subcommand it opens the lab window (once the lab
+//! exists; until then it says so and prints the help); the subcommands run headless.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+/// The Neuro-Vesicles Lab: vesicles that live beside a neural network, emitted by activity,
+/// migrating along learned kernels, docking and releasing into the host.
+#[derive(Parser, Debug)]
+#[command(name = "nvlab", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a preset headless and write its files (summary.json, timeseries.csv, …).
+    Run(cli::run::RunArgs),
+    /// Check presets; exit 0 when all are valid, else print every error and exit 1.
+    Validate(cli::validate::ValidateArgs),
+    /// List the shipped presets with their descriptions.
+    Presets(cli::presets::PresetsArgs),
+    //TMPDOC /// Measure the particle and density steps against a memory-streaming baseline.
+    //TMP Bench(cli::bench::BenchArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Run(args)) => cli::run::run(&args),
+        Some(Command::Validate(args)) => cli::validate::run(&args),
+        Some(Command::Presets(args)) => cli::presets::run(&args),
+        //TMP Some(Command::Bench(args)) => cli::bench::run(&args),
+        None => {
+            eprintln!(
+                "The lab window is not built yet: use the headless subcommands below.\n\
+                 (`nvlab run spiral_film` runs the default preset.)\n"
+            );
+            // Printing help to a closed pipe is not worth an error.
+            let _ = Cli::command().print_help();
+            println!();
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! Fixed-point release accumulators (the CPU twin of the shaders' integer atomics).
+//!
+//! Releases are summed per node and channel as `i64` in units of 2^−24, so the sum does not
+//! depend on the order vesicles are processed in: the same on 1 or 2 threads, and on the GPU.
+
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
+
+use crate::modulation::Releases;
+
+/// Fixed-point scale: 2^24 units per 1.0.
+pub const SCALE: f64 = 16_777_216.0;
+
+/// Converts to fixed point (saturating; NaN → 0).
+#[inline(always)]
+pub fn to_fixed(x: f64) -> i64 {
+    (x * SCALE).round() as i64
+}
+
+/// Per-step accumulators shared by the threads of the vesicle stage.
+#[derive(Debug)]
+pub struct Accumulators {
+    /// Channels per node.
+    pub stride: usize,
+    /// Release sums, `[node · stride + channel]`, fixed point.
+    pub releases: Vec<AtomicI64>,
+    /// Hops per edge this step.
+    pub edge_hops: Vec<AtomicU32>,
+    /// Dockings per species and node this step, `[κ · n + i]`.
+    pub docks: Vec<AtomicU32>,
+    /// Free vesicles per species and node after the vesicle stage, `[κ · n + i]`.
+    pub counts: Vec<AtomicU32>,
+}
+
+fn zeros_i64(len: usize) -> Vec<AtomicI64> {
+    (0..len).map(|_| AtomicI64::new(0)).collect()
+}
+
+fn zeros_u32(len: usize) -> Vec<AtomicU32> {
+    (0..len).map(|_| AtomicU32::new(0)).collect()
+}
+
+impl Accumulators {
+    /// Zeroed accumulators.
+    pub fn new(n: usize, m: usize, species: usize) -> Self {
+        let stride = crate::compile::channel::stride(species);
+        Self {
+            stride,
+            releases: zeros_i64(n * stride),
+            edge_hops: zeros_u32(m),
+            docks: zeros_u32(n * species),
+            counts: zeros_u32(n * species),
+        }
+    }
+
+    /// Zeroes every accumulator for the next step.
+    pub fn clear(&mut self) {
+        for a in &mut self.releases {
+            *a.get_mut() = 0;
+        }
+        for a in self.edge_hops.iter_mut().chain(&mut self.docks).chain(&mut self.counts) {
+            *a.get_mut() = 0;
+        }
+    }
+
+    /// Adds `amount` to channel `ch` of node `i`.
+    #[inline(always)]
+    pub fn add(&self, i: usize, ch: usize, amount: f64) {
+        self.releases[i * self.stride + ch].fetch_add(to_fixed(amount), Ordering::Relaxed);
+    }
+
+    /// The release sums as floating point.
+    pub fn releases(&mut self, n: usize) -> Releases {
+        let mut r = Releases::zeros(n, self.stride - crate::compile::channel::EMISSION_GAIN);
+        for (d, a) in r.data.iter_mut().zip(&mut self.releases) {
+            *d = *a.get_mut() as f64 / SCALE;
+        }
+        r
+    }
+}
+
+/// Reads an atomic array into plain integers.
+pub fn snapshot(a: &mut [AtomicU32]) -> Vec<u32> {
+    a.iter_mut().map(|x| *x.get_mut()).collect()
+}

@@ -1,0 +1,102 @@
+//! Emission (MODEL §2): each source node emits Poisson(λ_i·dt) vesicles per step, with
+//! λ_i = r_max·N·G_i^κ·σ(s_e(x_i − θ_e)) and payload P·[a_i, e_i, m, 1]/N. Draws come from the
+//! (node, species) stream, so emission does not depend on anything but the fields.
+//! Twin of `shaders/emit.wgsl`.
+
+use rayon::prelude::*;
+
+use crate::compile::{CompiledSpecies, CompiledTrigger};
+use crate::host::Signals;
+use crate::rng::{self, Rng, UniformSeq, stream};
+use crate::species::{mat_vec, sigmoid};
+use crate::vesicles::{Birth, NO_CASCADE, NONE};
+
+/// The signals emission reads.
+pub struct EmitInputs<'a> {
+    /// Host signals of the step.
+    pub signals: &'a Signals,
+    /// Meta signal values m_k.
+    pub meta: &'a [f32],
+    /// Brush intensity per node (the `Manual` trigger).
+    pub brush: &'a [f32],
+    /// Emission gains `[κ · n + i]`.
+    pub emission_gain: &'a [f32],
+}
+
+/// The trigger signal x_i of a species at node i.
+#[inline(always)]
+pub fn trigger_signal(s: &CompiledSpecies, i: usize, input: &EmitInputs) -> f32 {
+    match s.trigger {
+        CompiledTrigger::Activity => input.signals.activity[i],
+        CompiledTrigger::Error => input.signals.error[i],
+        CompiledTrigger::ErrorMagnitude => input.signals.error_abs[i],
+        CompiledTrigger::Meta(k) => input.meta[k],
+        CompiledTrigger::Manual => input.brush[i],
+    }
+}
+
+/// Expected births λ_i·dt of species `k` at node i.
+#[inline(always)]
+pub fn expected_births(
+    k: usize,
+    s: &CompiledSpecies,
+    i: usize,
+    n: usize,
+    dt: f32,
+    input: &EmitInputs,
+) -> f32 {
+    let x = trigger_signal(s, i, input);
+    s.rate * input.emission_gain[k * n + i] * sigmoid(s.slope * (x - s.threshold)) * dt
+}
+
+/// The payload a vesicle of species `s` gets when emitted at node i.
+#[inline(always)]
+pub fn emission_payload(s: &CompiledSpecies, i: usize, input: &EmitInputs) -> [f32; 4] {
+    let m = s.payload_meta.map_or(0.0, |k| input.meta[k]);
+    mat_vec(&s.payload, [input.signals.activity[i], input.signals.error[i], m, 1.0])
+}
+
+/// The emission births of one step, ordered by (species, node). `tracked(k)` says whether a
+/// root of species k starts a tracked cascade (the world assigns the slot when it appends).
+pub fn births(
+    species: &[CompiledSpecies],
+    rng: &Rng,
+    step: u32,
+    n: usize,
+    dt: f32,
+    input: &EmitInputs,
+) -> Vec<Birth> {
+    let mut out = Vec::new();
+    for (k, s) in species.iter().enumerate() {
+        if s.rate <= 0.0 {
+            continue;
+        }
+        let per_node: Vec<(u32, u64)> = s
+            .sources
+            .par_iter()
+            .map(|&i| {
+                let lambda = expected_births(k, s, i as usize, n, dt, input) as f64;
+                let mut seq = UniformSeq::new(rng, step, i as u64, stream::EMIT + k as u32);
+                (i, rng::poisson(lambda, &mut seq))
+            })
+            .collect();
+        for (i, count) in per_node {
+            if count == 0 {
+                continue;
+            }
+            let payload = emission_payload(s, i as usize, input);
+            for _ in 0..count {
+                out.push(Birth {
+                    species: k as u16,
+                    node: i,
+                    payload,
+                    parent: NONE,
+                    root: NONE,
+                    generation: 0,
+                    cascade: NO_CASCADE,
+                });
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,130 @@
+//! Host networks (MODEL §1): what vesicles live beside and read signals from.
+//!
+//! A host owns the graph's computation. Each step it is updated first, with the modulation
+//! state of the previous step, and fills the per-node signals vesicles read: activity `a_i`,
+//! error `e_i` and error magnitude `|e|_i`, plus the global loss and accuracy where it has them.
+
+pub mod dataset;
+pub mod mlp;
+pub mod plain;
+
+use serde::{Deserialize, Serialize};
+
+pub use mlp::{Mlp, MlpSpec};
+pub use plain::{PlainHost, PlainSpec};
+
+/// Which host a preset uses.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum HostSpec {
+    /// A rate MLP trained online by SGD on a 2-D data set.
+    Mlp(MlpSpec),
+    /// A plain graph with no host computation; activity comes from stimuli.
+    Graph(PlainSpec),
+}
+
+/// Per-node signals a host writes each step (all of length n).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Signals {
+    /// Activity a_i (rate MLP: batch-mean activation; plain graph: modulated stimulus drive).
+    pub activity: Vec<f32>,
+    /// Error e_i = ∂loss/∂z_i, batch mean (0 where the host has none).
+    pub error: Vec<f32>,
+    /// Error magnitude, batch mean of |∂loss/∂z_i|.
+    pub error_abs: Vec<f32>,
+    /// Host loss this step (test loss for the MLP), if the host has one.
+    pub loss: Option<f32>,
+    /// Host accuracy this step (test accuracy for the MLP), if the host has one.
+    pub accuracy: Option<f32>,
+}
+
+impl Signals {
+    /// Zeroed signals for n nodes.
+    pub fn zeros(n: usize) -> Self {
+        Self {
+            activity: vec![0.0; n],
+            error: vec![0.0; n],
+            error_abs: vec![0.0; n],
+            loss: None,
+            accuracy: None,
+        }
+    }
+}
+
+/// The node modulation state a host reads (MODEL §1), all of length n (edges: m).
+#[derive(Clone, Copy, Debug)]
+pub struct ModulationView<'a> {
+    /// Gain g_i (default 1).
+    pub gain: &'a [f32],
+    /// Shift β_i (default 0).
+    pub shift: &'a [f32],
+    /// Learning-rate multiplier η_i (default 1).
+    pub lr_mult: &'a [f32],
+    /// Weight delta per edge written by `Weight` releases (default 0), added to the weights.
+    pub weight_delta: &'a [f32],
+}
+
+/// A built host.
+#[derive(Clone, Debug)]
+pub enum Host {
+    /// A rate MLP.
+    Mlp(Box<Mlp>),
+    /// A plain graph driven by stimuli.
+    Plain(PlainHost),
+}
+
+/// An error building a host: the field path under `host` and a message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HostError {
+    /// Field path, e.g. `host.Graph.graph`.
+    pub path: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+impl Host {
+    /// Builds the host and its graph. `base_dir` resolves relative file names (edge lists).
+    pub fn build(
+        spec: &HostSpec,
+        seed: u64,
+        base_dir: &std::path::Path,
+    ) -> Result<(Host, crate::graph::Graph), HostError> {
+        match spec {
+            HostSpec::Mlp(m) => {
+                let (mlp, graph) = Mlp::new(m, seed)
+                    .map_err(|message| HostError { path: "host.Mlp".into(), message })?;
+                Ok((Host::Mlp(Box::new(mlp)), graph))
+            }
+            HostSpec::Graph(p) => {
+                let graph = crate::graph::generators::build(
+                    &p.graph, p.directed, &p.weights, seed, base_dir,
+                )
+                .map_err(|e| HostError {
+                    path: "host.Graph.graph".into(),
+                    message: e.to_string(),
+                })?;
+                let host = PlainHost::new(p, &graph)
+                    .map_err(|message| HostError { path: "host.Graph".into(), message })?;
+                Ok((Host::Plain(host), graph))
+            }
+        }
+    }
+
+    /// One host update (MODEL §3, stage 1) with the modulation of the previous step.
+    #[allow(clippy::too_many_arguments)]
+    pub fn step(
+        &mut self,
+        graph: &crate::graph::Graph,
+        step: u64,
+        dt: f32,
+        rng: &crate::rng::Rng,
+        weight: &mut [f32],
+        brush: &[f32],
+        modulation: &ModulationView,
+        signals: &mut Signals,
+    ) {
+        match self {
+            Host::Mlp(m) => m.step(graph, step, rng, weight, modulation, signals),
+            Host::Plain(p) => p.step(step, dt, rng, brush, modulation, signals),
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! The world: graph, host, species, modulation, pathways and the population (particles or
+//! density), advanced one step at a time in the order of MODEL §3.
+
+use std::path::{Path, PathBuf};
+
+use crate::cascade::CascadeTracker;
+use crate::compile::{CompiledSpecies, compile_species};
+use crate::cpu::accumulate::{Accumulators, snapshot};
+use crate::cpu::decay_dock_hop::{self, StageInputs};
+use crate::cpu::emit::{self, EmitInputs};
+use crate::cpu::kernel::{KernelInputs, kernel_probabilities};
+use crate::density::{self, DensityInputs, DensityState};
+use crate::graph::Graph;
+use crate::host::{Host, ModulationView, Signals};
+use crate::modulation::{Modulation, Releases};
+use crate::preset::{Mode, Preset, PresetError, error::build_error};
+use crate::rng::Rng;
+use crate::species::LifetimeLaw;
+use crate::vesicles::{Birth, NO_CASCADE, VesiclePool};
+
+/// Finished cascades kept for inspection and export.
+pub const CASCADES_KEPT: usize = 1_000_000;
+
+/// Per-species event counts (expected values in density mode).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SpeciesEvents {
+    /// Vesicles emitted by triggers.
+    pub emitted: Vec<f64>,
+    /// Vesicles born in cascades.
+    pub cascade_born: Vec<f64>,
+    /// Dockings.
+    pub docked: Vec<f64>,
+    /// Absorptions (after docking).
+    pub absorbed: Vec<f64>,
+    /// Deaths by decay.
+    pub died: Vec<f64>,
+    /// Births dropped because the population was full.
+    pub dropped: Vec<f64>,
+}
+
+impl SpeciesEvents {
+    /// Zeros for `s` species.
+    pub fn zeros(s: usize) -> Self {
+        Self {
+            emitted: vec![0.0; s],
+            cascade_born: vec![0.0; s],
+            docked: vec![0.0; s],
+            absorbed: vec![0.0; s],
+            died: vec![0.0; s],
+            dropped: vec![0.0; s],
+        }
+    }
+
+    /// Adds `other` into `self`.
+    pub fn add(&mut self, other: &SpeciesEvents) {
+        for (a, b) in [
+            (&mut self.emitted, &other.emitted),
+            (&mut self.cascade_born, &other.cascade_born),
+            (&mut self.docked, &other.docked),
+            (&mut self.absorbed, &other.absorbed),
+            (&mut self.died, &other.died),
+            (&mut self.dropped, &other.dropped),
+        ] {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += y;
+            }
+        }
+    }
+}
+
+/// The population: discrete vesicles or their density.
+#[derive(Debug)]
+pub enum Population {
+    /// Discrete vesicles.
+    Particles(Box<VesiclePool>),
+    /// The mean field.
+    Density(DensityState),
+}
+
+/// The whole simulated world.
+#[derive(Debug)]
+pub struct World {
+    /// The preset the world was built from (kept in sync with live edits).
+    pub preset: Preset,
+    /// Folder relative file names in the preset are resolved against.
+    pub base_dir: PathBuf,
+    /// The host network's graph.
+    pub graph: Graph,
+    /// The host.
+    pub host: Host,
+    /// Species compiled for the step.
+    pub species: Vec<CompiledSpecies>,
+    /// The generator (from the preset's seed).
+    pub rng: Rng,
+    /// Steps taken.
+    pub step: u64,
+    /// Host signals of the last step.
+    pub signals: Signals,
+    /// Meta signal values of the last step.
+    pub meta: Vec<f32>,
+    /// The user's brush intensity per node (the `Manual` trigger).
+    pub brush: Vec<f32>,
+    /// Host edge weights (the MLP trains these); effective weight = weight + weight delta.
+    pub weight: Vec<f32>,
+    /// Modulation state.
+    pub modulation: Modulation,
+    /// Pathway trace π per edge.
+    pub pathway: Vec<f32>,
+    /// Unit receptor vector per node.
+    pub receptors: Vec<[f32; 4]>,
+    /// Kernel probabilities of the last step, per species and move.
+    pub kernel: Vec<Vec<f32>>,
+    /// The population.
+    pub population: Population,
+    /// Free vesicles per species and node after the last step, `[κ · n + i]` (ρ in density
+    /// mode).
+    pub counts: Vec<f32>,
+    /// Dockings per species and node in the last step (expected in density mode).
+    pub docks: Vec<f32>,
+    /// Hops per edge in the last step (expected in density mode).
+    pub edge_hops: Vec<f32>,
+    /// Events of the last step.
+    pub last: SpeciesEvents,
+    /// Events since the start.
+    pub totals: SpeciesEvents,
+    /// Cascades (particle mode).
+    pub cascades: CascadeTracker,
+    /// Warnings raised while running (e.g. the population is full), newest last.
+    pub warnings: Vec<String>,
+    acc: Option<Accumulators>,
+    effective_weight: Vec<f32>,
+}
+
+/// Unit receptor vectors from the preset (zero vectors stay zero: they match nothing).
+fn receptors(preset: &Preset, graph: &Graph) -> Result<Vec<[f32; 4]>, PresetError> {
+    let mut r = vec![preset.receptors.default; graph.n()];
+    for (k, (set, v)) in preset.receptors.overrides.iter().enumerate() {
+        let nodes = set.resolve(graph).map_err(|bad| {
+            build_error(
+                &preset.name,
+                &format!("receptors.overrides[{k}]"),
+                format!("node {bad} does not exist (the graph has nodes 0..{})", graph.n()),
+            )
+        })?;
+        for i in nodes {
+            r[i as usize] = *v;
+        }
+    }
+    for v in &mut r {
+        let norm = crate::species::dot(*v, *v).sqrt();
+        if norm > 0.0 {
+            for x in v.iter_mut() {
+                *x /= norm;
+            }
+        }
+    }
+    Ok(r)
+}
+
+impl World {
+    /// Builds a world from a validated preset. `mode` is `Particle` or `Density` (a twin run
+    /// holds one of each, see [`crate::twin`]). `base_dir` resolves relative file names.
+    pub fn new(preset: Preset, mode: Mode, base_dir: &Path) -> Result<Self, PresetError> {
+        let (host, graph) = Host::build(&preset.host, preset.seed, base_dir)
+            .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
+        let species = compile_species(&preset, &graph)
+            .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
+        let receptors = receptors(&preset, &graph)?;
+        let n = graph.n();
+        let s = species.len();
+        let population = match mode {
+            Mode::Density => Population::Density(DensityState::zeros(n, s)),
+            Mode::Particle | Mode::Twin => {
+                Population::Particles(Box::new(VesiclePool::new(preset.capacity.max(0) as usize)))
+            }
+        };
+        let acc = matches!(population, Population::Particles(_))
+            .then(|| Accumulators::new(n, graph.m(), s));
+        let meta = vec![0.0; preset.meta.len()];
+        let weight = graph.edge_weight.clone();
+        Ok(Self {
+            base_dir: base_dir.to_path_buf(),
+            rng: Rng::new(preset.seed),
+            step: 0,
+            signals: Signals::zeros(n),
+            meta,
+            brush: vec![0.0; n],
+            effective_weight: weight.clone(),
+            weight,
+            modulation: Modulation::new(&graph, s),
+            pathway: vec![0.0; graph.m()],
+            receptors,
+            kernel: vec![vec![0.0; graph.moves()]; s],
+            population,
+            counts: vec![0.0; n * s],
+            docks: vec![0.0; n * s],
+            edge_hops: vec![0.0; graph.m()],
+            last: SpeciesEvents::zeros(s),
+            totals: SpeciesEvents::zeros(s),
+            cascades: CascadeTracker::new(CASCADES_KEPT),
+            warnings: Vec::new(),
+            acc,
+            species,
+            graph,
+            host,
+            preset,
+        })
+    }
+
+    /// Loads a preset file and builds a world in `mode`. Errors raised while building (a graph
+    /// generator's, a node id outside the graph) name the file, line and column too.
+    pub fn load(path: &Path, mode: Mode) -> Result<Self, PresetError> {
+        let preset = crate::preset::load(path)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Self::new(preset, mode, base).map_err(|e| {
+            let e = e.in_file(path.display().to_string());
+            match std::fs::read_to_string(path) {
+                Ok(text) => e.located_in(&text),
+                Err(_) => e,
+            }
+        })
+    }
+
+    /// Number of nodes.
+    pub fn n(&self) -> usize {
+        self.graph.n()
+    }
+
+    /// The mode this world runs in.
+    pub fn mode(&self) -> Mode {
+        match self.population {
+            Population::Particles(_) => Mode::Particle,
+            Population::Density(_) => Mode::Density,
+        }
+    }
+
+    /// Simulated time, seconds.
+    pub fn time(&self) -> f64 {
+        self.step as f64 * self.preset.dt as f64
+    }
+
+    /// The particles, if this is a particle world.
+    pub fn pool(&self) -> Option<&VesiclePool> {
+        match &self.population {
+            Population::Particles(p) => Some(p),
+            Population::Density(_) => None,
+        }
+    }
+
+    /// The density, if this is a density world.
+    pub fn density(&self) -> Option<&DensityState> {
+        match &self.population {
+            Population::Density(d) => Some(d),
+            Population::Particles(_) => None,
+        }
+    }
+
+    /// Free vesicles of species `k` (expected, in density mode).
+    pub fn free(&self, k: usize) -> f64 {
+        let n = self.n();
+        self.counts[k * n..(k + 1) * n].iter().map(|&c| c as f64).sum()
+    }
+
+    /// Advances `steps` steps.
+    pub fn advance(&mut self, steps: u64) {
+        for _ in 0..steps {
+            self.step_once();
+        }
+    }
+
+    /// One step, MODEL §3.
+    pub fn step_once(&mut self) {
+        let dt = self.preset.dt;
+        let t = self.step;
+        let t32 = t as u32;
+        let n = self.n();
+        let ns = self.species.len();
+
+        // 1. Host update with the modulation of the previous step.
+        {
+            let view = ModulationView {
+                gain: &self.modulation.gain,
+                shift: &self.modulation.shift,
+                lr_mult: &self.modulation.lr_mult,
+                weight_delta: &self.modulation.weight_delta,
+            };
+            self.host.step(
+                &self.graph,
+                t,
+                dt,
+                &self.rng,
+                &mut self.weight,
+                &self.brush,
+                &view,
+                &mut self.signals,
+            );
+        }
+        self.update_meta(t, dt);
+
+        // 2. Fields of the step.
+        for (e, w) in self.effective_weight.iter_mut().enumerate() {
+            *w = self.weight[e] + self.modulation.weight_delta[e];
+        }
+        {
+            let inputs = KernelInputs {
+                weight: &self.effective_weight,
+                activity: &self.signals.activity,
+                density: &self.counts,
+                pathway: &self.pathway,
+            };
+            for (s, p) in self.species.iter().zip(&mut self.kernel) {
+                kernel_probabilities(s, &self.graph, &inputs, p);
+            }
+        }
+        let emit_inputs = EmitInputs {
+            signals: &self.signals,
+            meta: &self.meta,
+            brush: &self.brush,
+            emission_gain: &self.modulation.emission_gain,
+        };
+
+        // 3. The population.
+        let mut events = SpeciesEvents::zeros(ns);
+        let mut warning = None;
+        let releases: Releases;
+        match &mut self.population {
+            Population::Particles(pool) => {
+                let acc = self.acc.get_or_insert_with(|| Accumulators::new(n, self.graph.m(), ns));
+                acc.clear();
+                let out = decay_dock_hop::run(
+                    pool,
+                    &StageInputs {
+                        rng: &self.rng,
+                        step: t32,
+                        dt,
+                        species: &self.species,
+                        graph: &self.graph,
+                        kernel: &self.kernel,
+                        receptors: &self.receptors,
+                        activity: &self.signals.activity,
+                        cascade_alive: &self.cascades.alive,
+                    },
+                    acc,
+                );
+                releases = acc.releases(n);
+                for k in 0..ns {
+                    events.died[k] = out.died[k] as f64;
+                    events.docked[k] = out.docked[k] as f64;
+                    events.absorbed[k] = out.absorbed[k] as f64;
+                }
+                let emitted = emit::births(&self.species, &self.rng, t32, n, dt, &emit_inputs);
+                let mut counts: Vec<u32> = snapshot(&mut acc.counts);
+                for (d, c) in self.docks.iter_mut().zip(snapshot(&mut acc.docks)) {
+                    *d = c as f32;
+                }
+                for (h, c) in self.edge_hops.iter_mut().zip(snapshot(&mut acc.edge_hops)) {
+                    *h = c as f32;
+                }
+                // 4 (births): cascade births, then emissions; they act from the next step.
+                if pool.len() + out.births.len() + emitted.len() > pool.capacity
+                    || pool.len() - pool.live > pool.len() / 8
+                {
+                    pool.maybe_compact();
+                    if pool.len() + out.births.len() + emitted.len() > pool.capacity {
+                        pool.compact();
+                    }
+                }
+                let species = &self.species;
+                let cascades = &mut self.cascades;
+                let mut append = |b: &Birth, cascade_child: bool, events: &mut SpeciesEvents| {
+                    let k = b.species as usize;
+                    let sp = &species[k];
+                    let life = match sp.law {
+                        LifetimeLaw::Exponential | LifetimeLaw::Fixed => sp.life,
+                    };
+                    let mut b = *b;
+                    let tracked_root = !cascade_child && sp.cascades;
+                    if tracked_root {
+                        b.cascade = NO_CASCADE;
+                    }
+                    match pool.push(&b, life, t + 1) {
+                        Some(id) => {
+                            if tracked_root {
+                                let slot = cascades.open(id, b.species, t + 1);
+                                if let Some(last) = pool.cascade.last_mut() {
+                                    *last = slot;
+                                }
+                            } else if cascade_child {
+                                cascades.add_child(b.cascade, b.generation);
+                            }
+                            counts[k * n + b.node as usize] += 1;
+                            if cascade_child {
+                                events.cascade_born[k] += 1.0;
+                            } else {
+                                events.emitted[k] += 1.0;
+                            }
+                        }
+                        None => events.dropped[k] += 1.0,
+                    }
+                };
+                for b in &out.births {
+                    append(b, true, &mut events);
+                }
+                for b in &emitted {
+                    append(b, false, &mut events);
+                }
+                for (c, v) in self.counts.iter_mut().zip(counts) {
+                    *c = v as f32;
+                }
+                self.cascades.sweep(t);
+                let dropped: f64 = events.dropped.iter().sum();
+                if dropped > 0.0 {
+                    warning = Some(format!(
+                        "step {t}: the population is full ({} vesicles): {dropped} births dropped",
+                        pool.capacity
+                    ));
+                }
+            }
+            Population::Density(state) => {
+                let (r, ev) = density::step(
+                    state,
+                    &DensityInputs {
+                        graph: &self.graph,
+                        species: &self.species,
+                        kernel: &self.kernel,
+                        receptors: &self.receptors,
+                        dt,
+                        emit: emit_inputs,
+                    },
+                );
+                releases = r;
+                events.emitted = ev.emitted;
+                events.cascade_born = ev.cascade_births;
+                events.docked = ev.docked;
+                events.absorbed = ev.absorbed;
+                events.died = ev.died;
+                self.docks = ev.docks;
+                self.edge_hops = ev.edge_flux;
+                self.counts.clone_from(&state.rho);
+            }
+        }
+
+        if let Some(w) = warning {
+            self.warn(w);
+        }
+
+        // 4. Modulation relaxes, then releases apply; pathways decay and take their increments.
+        self.modulation.relax(&self.preset.modulation, dt);
+        self.modulation.apply(&releases, &self.graph, &self.signals.activity);
+        let keep = self.preset.pathway.tau.map_or(1.0, |tau| (-dt / tau).exp());
+        for (p, h) in self.pathway.iter_mut().zip(&self.edge_hops) {
+            *p = *p * keep + h;
+        }
+
+        // 5. Observables.
+        self.totals.add(&events);
+        self.last = events;
+        self.step += 1;
+    }
+
+    fn warn(&mut self, message: String) {
+        const KEEP: usize = 100;
+        if self.warnings.len() == KEEP {
+            self.warnings.remove(0);
+        }
+        self.warnings.push(message);
+    }
+
+    fn update_meta(&mut self, t: u64, dt: f32) {
+        use crate::preset::MetaSource;
+        for (k, m) in self.preset.meta.iter().enumerate() {
+            self.meta[k] = match &m.source {
+                MetaSource::Loss => self.signals.loss.unwrap_or(0.0),
+                MetaSource::Accuracy => self.signals.accuracy.unwrap_or(0.0),
+                MetaSource::Schedule(wave) => schedule_value(wave, t, dt, &self.rng, k),
+                MetaSource::Slider(v) => *v,
+            };
+        }
+    }
+}
+
+/// The value of a meta schedule at step `t`; a `Poisson` wave draws its count from the meta
+/// signal's own stream.
+fn schedule_value(wave: &crate::host::plain::Wave, t: u64, dt: f32, rng: &Rng, k: usize) -> f32 {
+    use crate::host::plain::Wave;
+    match (wave.value(t as f64 * dt as f64), wave) {
+        (Some(v), _) => v,
+        (None, Wave::Poisson { rate, amplitude }) => {
+            let mut seq = crate::rng::UniformSeq::new(
+                rng,
+                t as u32,
+                k as u64,
+                crate::rng::stream::HOST + 0x4000,
+            );
+            amplitude * crate::rng::poisson(*rate as f64 * dt as f64, &mut seq) as f32
+        }
+        (None, _) => 0.0,
+    }
+}
