@@ -52,7 +52,7 @@ impl Default for BenchConfig {
 }
 
 /// Seed of the synthetic world.
-const SEED: u64 = 0x6265_6e63_68;
+const SEED: u64 = 0x0062_656e_6368;
 
 /// Stream of the initial placement and payloads (keyed by vesicle index).
 const STREAM_FILL: u32 = rng::stream::BUILD + 0x40;
@@ -144,7 +144,7 @@ pub fn bench_world(cfg: &BenchConfig, mode: Mode) -> Result<World, PresetError> 
             for v in 0..cfg.vesicles {
                 let w = rng.words(0, v as u64, STREAM_FILL);
                 let k = v % ns;
-                let node = (w[0] as u64 * n as u64 >> 32) as u32;
+                let node = ((w[0] as u64 * n as u64) >> 32) as u32;
                 let birth = Birth {
                     species: k as u16,
                     node,

@@ -178,6 +178,17 @@ impl World {
             .then(|| Accumulators::new(n, graph.m(), s));
         let meta = vec![0.0; preset.meta.len()];
         let weight = graph.edge_weight.clone();
+        let mut warnings = Vec::new();
+        if graph.m() > 0 && graph.is_symmetric() {
+            for s in species.iter().filter(|s| s.direction == crate::graph::Direction::Both) {
+                warnings.push(format!(
+                    "species `{}`: direction Both on an undirected graph gives every neighbour \
+                     two moves (along each stored direction), and with alpha_pathway > 0 a \
+                     vesicle can lock onto one edge; Forward already reaches every neighbour",
+                    s.name
+                ));
+            }
+        }
         Ok(Self {
             base_dir: base_dir.to_path_buf(),
             rng: Rng::new(preset.seed),
@@ -198,7 +209,7 @@ impl World {
             last: SpeciesEvents::zeros(s),
             totals: SpeciesEvents::zeros(s),
             cascades: CascadeTracker::new(CASCADES_KEPT),
-            warnings: Vec::new(),
+            warnings,
             acc,
             species,
             graph,

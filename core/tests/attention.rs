@@ -30,7 +30,7 @@ fn preset_text(rate: f32) -> String {
     let path = format!("{}/attention_edges.csv", env!("CARGO_TARGET_TMPDIR"));
     std::fs::write(&path, edges).expect("write");
     let mut species = String::new();
-    for j in 0..nk {
+    for (j, v) in V.iter().enumerate() {
         let z: f32 = (0..nq).map(|i| score(i, j).exp()).sum();
         let bias: Vec<String> = (0..nq)
             .map(|i| format!("(from: {j}, to: {}, value: {})", nk + i, score(i, j)))
@@ -49,7 +49,7 @@ fn preset_text(rate: f32) -> String {
                 releases: [Memory(Running)],
             ),"#,
             r = rate * z,
-            v = V[j],
+            v = v,
             b = bias.join(", "),
         ));
     }

@@ -71,7 +71,7 @@ fn hop_fraction_matches_mobility() {
         Mode::Particle,
     );
     w.step_once();
-    let n0 = w.free(0) as f64;
+    let n0 = w.free(0);
     w.step_once();
     let h = 1.0 - (-3.0f64 * 0.1).exp();
     let hopped = (w.counts[1] + w.counts[2]) as f64;

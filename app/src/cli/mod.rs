@@ -20,10 +20,7 @@ pub fn presets_dir() -> PathBuf {
         }
     }
     candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets"));
-    candidates
-        .into_iter()
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| PathBuf::from("presets"))
+    candidates.into_iter().find(|p| p.is_dir()).unwrap_or_else(|| PathBuf::from("presets"))
 }
 
 /// A preset argument: a path to a file, or the name of a shipped preset (`spiral_film` or

@@ -1,5 +1,6 @@
 //! `nvlab presets`: the shipped presets with their descriptions.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -19,21 +20,26 @@ pub fn run(args: &PresetsArgs) -> anyhow::Result<ExitCode> {
     let files = super::list_presets(&dir)
         .with_context(|| format!("cannot read the presets folder {}", dir.display()))?;
     let mut bad = 0;
+    let mut out = std::io::stdout().lock();
     for path in files {
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         if args.names {
-            println!("{stem}");
+            writeln!(out, "{stem}")?;
             continue;
         }
         match nv_core::preset::load(&path) {
             Ok(p) => {
-                let tags = if p.tags.is_empty() { String::new() } else { format!(" [{}]", p.tags.join(", ")) };
-                println!("{stem} — {}{tags}", p.name);
-                println!("{}\n", wrap(&p.description, 96, "    "));
+                let tags = if p.tags.is_empty() {
+                    String::new()
+                } else {
+                    format!(" [{}]", p.tags.join(", "))
+                };
+                writeln!(out, "{stem} — {}{tags}", p.name)?;
+                writeln!(out, "{}\n", wrap(&p.description, 96, "    "))?;
             }
             Err(e) => {
                 bad += 1;
-                println!("{stem} — does not load: {e}\n");
+                writeln!(out, "{stem} — does not load: {e}\n")?;
             }
         }
     }

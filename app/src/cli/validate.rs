@@ -1,5 +1,6 @@
 //! `nvlab validate PRESET...`: load, validate and build each preset; print every error.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -16,21 +17,23 @@ pub struct ValidateArgs {
 /// Validates every preset; exit 0 when all are valid, 1 otherwise.
 pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut failed = 0;
+    let mut out = std::io::stdout().lock();
     for arg in &args.presets {
         let path = super::resolve_preset(arg);
         // Building the world also checks what only the graph can tell (node ids, edges).
         match World::load(&path, Mode::Particle) {
-            Ok(w) => println!(
+            Ok(w) => writeln!(
+                out,
                 "ok    {}: {} ({} nodes, {} edges, {} species)",
                 path.display(),
                 w.preset.name,
                 w.n(),
                 w.graph.m(),
                 w.species.len()
-            ),
+            )?,
             Err(e) => {
                 failed += 1;
-                println!("error {e}");
+                writeln!(out, "error {e}")?;
             }
         }
     }

@@ -27,6 +27,7 @@ use crate::rng::Rng;
 /// `seed` seeds them and the layout. An unreadable file is an error with line 0.
 pub fn load(
     path: &Path,
+    nodes: Option<u32>,
     directed: bool,
     weights: &WeightInit,
     seed: u64,
@@ -37,7 +38,7 @@ pub fn load(
         line: 0,
         message: format!("cannot read the edge list: {e}"),
     })?;
-    parse(&text, &shown, directed, weights, seed)
+    parse(&text, &shown, nodes, directed, weights, seed)
 }
 
 /// One edge line, before node names are resolved.
@@ -50,11 +51,13 @@ struct Record<'a> {
 
 /// Parses edge-list text (see the module docs); `path_for_errors` names the file in errors.
 ///
-/// `directed`, `weights` and `seed` as in [`load`]. Positions come from
-/// [`layout::auto`] (force-directed up to 2000 nodes, a circle above).
+/// `nodes`, when given, declares the node count: ids (or labels) beyond it are dangling edges,
+/// and nodes no edge names are isolated. `directed`, `weights` and `seed` as in [`load`].
+/// Positions come from [`layout::auto`] (force-directed up to 2000 nodes, a circle above).
 pub fn parse(
     text: &str,
     path_for_errors: &str,
+    nodes: Option<u32>,
     directed: bool,
     weights: &WeightInit,
     seed: u64,
@@ -175,10 +178,37 @@ pub fn parse(
             ends.push((pair[0], pair[1]));
         }
     }
-    let n = if numeric {
+    let found = if numeric {
         ends.iter().map(|&(a, b)| a.max(b) as usize + 1).max().unwrap_or(1)
     } else {
         labels.len()
+    };
+    let n = match nodes {
+        None => found,
+        Some(declared) => {
+            let declared = declared as usize;
+            if declared == 0 || declared > MAX_NODES {
+                return Err(err(0, format!("nodes: {declared} is outside 1..={MAX_NODES}")));
+            }
+            if found > declared {
+                let (r, &(a, b)) = records
+                    .iter()
+                    .zip(&ends)
+                    .find(|(_, (a, b))| *a as usize >= declared || *b as usize >= declared)
+                    .expect("some edge names a node beyond the declared count");
+                return Err(err(
+                    r.line,
+                    format!(
+                        "dangling edge `{},{}`: it names node {}, but `nodes: {declared}` allows                          only 0..{declared}",
+                        r.src,
+                        r.dst,
+                        a.max(b)
+                    ),
+                ));
+            }
+            labels.resize(if numeric { 0 } else { declared }, String::new());
+            declared
+        }
     };
 
     let rng = Rng::new(seed);
@@ -239,7 +269,7 @@ mod tests {
     use super::*;
 
     fn p(text: &str, directed: bool) -> Result<Graph, GraphError> {
-        parse(text, "test.csv", directed, &WeightInit::Constant(0.5), 1)
+        parse(text, "test.csv", None, directed, &WeightInit::Constant(0.5), 1)
     }
 
     fn line_of(r: Result<Graph, GraphError>) -> (usize, String) {
@@ -288,8 +318,8 @@ mod tests {
     #[test]
     fn default_weights_are_seeded() {
         let w = WeightInit::Uniform(-1.0, 1.0);
-        let a = parse("0,1\n1,2\n2,0\n", "x", false, &w, 5).expect("a");
-        let b = parse("0,1\n1,2\n2,0\n", "x", false, &w, 5).expect("b");
+        let a = parse("0,1\n1,2\n2,0\n", "x", None, false, &w, 5).expect("a");
+        let b = parse("0,1\n1,2\n2,0\n", "x", None, false, &w, 5).expect("b");
         assert_eq!(a, b);
         assert!(a.edge_weight.iter().all(|w| (-1.0..1.0).contains(w)));
         assert!(a.pos.iter().all(|q| q.iter().all(|v| v.is_finite())));
@@ -326,7 +356,7 @@ mod tests {
         assert!(msg.contains("no edges"), "{msg}");
         let (line, _) = line_of(p("", true));
         assert_eq!(line, 1);
-        let r = load(Path::new("/nonexistent/nv_edges.csv"), true, &WeightInit::default(), 0);
+        let r = load(Path::new("/nonexistent/nv_edges.csv"), None, true, &WeightInit::default(), 0);
         assert!(matches!(r, Err(GraphError::EdgeList { line: 0, .. })));
         let e = p("0,1\n1\n", true).expect_err("bad");
         assert!(e.to_string().starts_with("test.csv:2: "), "{e}");

@@ -104,6 +104,11 @@ pub enum GraphSpec {
     EdgeList {
         /// The file, relative to the preset's folder (or absolute).
         path: String,
+        /// The node count, when the file should not decide it: ids must be below it (an edge
+        /// naming a larger id is a dangling edge, an error) and unnamed ids are isolated
+        /// nodes. Default `None`: the largest id + 1, or the number of labels.
+        #[serde(default)]
+        nodes: Option<u32>,
     },
 }
 
@@ -327,14 +332,14 @@ pub fn build(
             let pos = layout::layered(&layer);
             finish(role, layer, pos, &pairs, directed, weights, &rng)
         }
-        GraphSpec::EdgeList { path } => {
+        GraphSpec::EdgeList { path, nodes } => {
             if path.trim().is_empty() {
                 return Err(bad(
                     "EdgeList",
                     "path is empty: name a CSV file `src,dst[,weight]`".into(),
                 ));
             }
-            edge_list::load(&base_dir.join(path), directed, weights, seed)
+            edge_list::load(&base_dir.join(path), *nodes, directed, weights, seed)
         }
     }
 }
@@ -950,7 +955,7 @@ mod tests {
             GraphSpec::Layered { sizes: vec![3, 0], density: 1.0 },
             GraphSpec::Layered { sizes: vec![3, 3], density: 0.0 },
             GraphSpec::Layered { sizes: vec![10_000, 10_000], density: 1.0 },
-            GraphSpec::EdgeList { path: " ".into() },
+            GraphSpec::EdgeList { path: " ".into(), nodes: None },
         ];
         for spec in &cases {
             let r = build(spec, false, &WeightInit::default(), 0, Path::new("."));
@@ -990,7 +995,7 @@ mod tests {
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(dir.join("g.csv"), "src,dst\n0,1\n1,2\n").expect("write");
         let g = build(
-            &GraphSpec::EdgeList { path: "g.csv".into() },
+            &GraphSpec::EdgeList { path: "g.csv".into(), nodes: None },
             false,
             &WeightInit::default(),
             0,
@@ -999,7 +1004,7 @@ mod tests {
         .expect("edge list");
         assert_eq!((g.n(), g.m()), (3, 4));
         let missing = build(
-            &GraphSpec::EdgeList { path: "nope.csv".into() },
+            &GraphSpec::EdgeList { path: "nope.csv".into(), nodes: None },
             false,
             &WeightInit::default(),
             0,

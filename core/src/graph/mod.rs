@@ -168,18 +168,32 @@ impl Graph {
                 return Err(GraphError::BadWeight { index, weight });
             }
         }
-        let mut sorted: Vec<(u32, u32, f32)> =
-            edges.iter().map(|&(s, d, w)| (s as u32, d as u32, w)).collect();
-        sorted.sort_by_key(|a| (a.0, a.1));
-        let m = sorted.len();
+        // Counting sort by source (stable), then each source's edges by destination.
+        let mut out_offsets = vec![0u32; n + 1];
+        for &(src, _, _) in edges {
+            out_offsets[src + 1] += 1;
+        }
+        for i in 0..n {
+            out_offsets[i + 1] += out_offsets[i];
+        }
+        let m = edges.len();
+        let mut sorted: Vec<(u32, u32, f32)> = vec![(0, 0, 0.0); m];
+        let mut fill: Vec<u32> = out_offsets[..n].to_vec();
+        for &(src, dst, w) in edges {
+            sorted[fill[src] as usize] = (src as u32, dst as u32, w);
+            fill[src] += 1;
+        }
+        for i in 0..n {
+            let seg = &mut sorted[out_offsets[i] as usize..out_offsets[i + 1] as usize];
+            seg.sort_by_key(|e| e.1);
+        }
         let edge_src: Vec<u32> = sorted.iter().map(|e| e.0).collect();
         let edge_dst: Vec<u32> = sorted.iter().map(|e| e.1).collect();
         let edge_weight: Vec<f32> = sorted.iter().map(|e| e.2).collect();
-        let out_offsets = offsets(n, &edge_src);
-        let mut in_edges: Vec<u32> = (0..m as u32).collect();
-        in_edges.sort_by_key(|&e| (edge_dst[e as usize], edge_src[e as usize], e));
-        let dst_sorted: Vec<u32> = in_edges.iter().map(|&e| edge_dst[e as usize]).collect();
-        let in_offsets = offsets(n, &dst_sorted);
+        // Edge ids by (dst, src, id): a stable counting sort by destination of edges that are
+        // already in (src, dst) order.
+        let in_offsets = offsets(n, &edge_dst);
+        let in_edges = bucket(&in_offsets, &edge_dst);
 
         let mut move_offsets = Vec::with_capacity(n + 1);
         let mut move_forward_len = Vec::with_capacity(n);
@@ -202,10 +216,8 @@ impl Graph {
             }
             move_offsets.push(move_target.len() as u32);
         }
-        let mut in_moves: Vec<u32> = (0..move_target.len() as u32).collect();
-        in_moves.sort_by_key(|&mv| (move_target[mv as usize], mv));
-        let tgt_sorted: Vec<u32> = in_moves.iter().map(|&mv| move_target[mv as usize]).collect();
-        let in_move_offsets = offsets(n, &tgt_sorted);
+        let in_move_offsets = offsets(n, &move_target);
+        let in_moves = bucket(&in_move_offsets, &move_target);
         let label = vec![String::new(); n];
         Ok(Self {
             role,
@@ -277,6 +289,13 @@ impl Graph {
         &self.in_edges[self.in_offsets[i] as usize..self.in_offsets[i + 1] as usize]
     }
 
+    /// Whether every edge `i → j` has a reverse `j → i` (an undirected graph stored both ways).
+    pub fn is_symmetric(&self) -> bool {
+        (0..self.m()).all(|e| {
+            self.find_edge(self.edge_dst[e] as usize, self.edge_src[e] as usize).is_some()
+        })
+    }
+
     /// Ids of nodes with a given role.
     pub fn nodes_with_role(&self, role: Role) -> Vec<u32> {
         (0..self.n() as u32).filter(|&i| self.role[i as usize] == role).collect()
@@ -308,16 +327,27 @@ pub enum Direction {
     Both,
 }
 
-/// CSR offsets from a sorted key list over `0..n`.
-fn offsets(n: usize, sorted_keys: &[u32]) -> Vec<u32> {
+/// CSR offsets of the keys `0..n` (the keys need not be sorted).
+fn offsets(n: usize, keys: &[u32]) -> Vec<u32> {
     let mut off = vec![0u32; n + 1];
-    for &k in sorted_keys {
+    for &k in keys {
         off[k as usize + 1] += 1;
     }
     for i in 0..n {
         off[i + 1] += off[i];
     }
     off
+}
+
+/// Indices `0..keys.len()` grouped by key (a stable counting sort), given the keys' offsets.
+fn bucket(offsets: &[u32], keys: &[u32]) -> Vec<u32> {
+    let mut fill: Vec<u32> = offsets[..offsets.len() - 1].to_vec();
+    let mut out = vec![0u32; keys.len()];
+    for (idx, &k) in keys.iter().enumerate() {
+        out[fill[k as usize] as usize] = idx as u32;
+        fill[k as usize] += 1;
+    }
+    out
 }
 
 #[cfg(test)]

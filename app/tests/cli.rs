@@ -1,0 +1,121 @@
+//! The `nvlab` command line, end to end: the files `run` writes, exit codes and messages.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn nvlab() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_nvlab"));
+    c.current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+    c
+}
+
+fn tmp(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn run_ok(args: &[&str]) -> String {
+    let out = nvlab().args(args).output().expect("runs");
+    assert!(
+        out.status.success(),
+        "nvlab {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn run_writes_every_file_with_its_header() {
+    let dir = tmp("run_tiny");
+    let d = dir.to_str().expect("utf8");
+    run_ok(&["run", "tiny_chain", "--steps", "50", "--every", "10", "--out", d, "--quiet"]);
+    let header = |f: &str| read(&dir.join(f)).lines().next().unwrap_or_default().to_string();
+    assert_eq!(header("timeseries.csv"), "step,species,free,emitted,docked,absorbed,died,dropped");
+    assert_eq!(header("host.csv"), "step,loss,accuracy");
+    assert_eq!(
+        header("nodes.csv"),
+        "step,node,species,count,density,gain,shift,lr_mult,memory_norm"
+    );
+    assert_eq!(header("edges.csv"), "src,dst,weight,pathway");
+    assert_eq!(header("cascades.csv"), "cascade,root_species,size,depth,duration");
+    // 50 steps, one species: 50 rows; nodes every 10 steps: 5 snapshots of 5 nodes.
+    assert_eq!(read(&dir.join("timeseries.csv")).lines().count(), 51);
+    assert_eq!(read(&dir.join("nodes.csv")).lines().count(), 1 + 5 * 5);
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("summary.json"))).expect("json");
+    assert_eq!(summary["steps"], 50);
+    assert_eq!(summary["mode"], "particle");
+    assert_eq!(summary["seed"], 1);
+    assert_eq!(summary["totals"][0]["species"], "pulse");
+    let graph: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("graph.json"))).expect("json");
+    assert_eq!(graph["nodes"].as_array().map(Vec::len), Some(5));
+    assert_eq!(graph["edges"].as_array().map(Vec::len), Some(4));
+    assert_eq!(graph["nodes"][0]["role"], "input");
+}
+
+#[test]
+fn same_files_on_one_and_two_threads() {
+    let (a, b) = (tmp("threads1"), tmp("threads2"));
+    for (dir, t) in [(&a, "1"), (&b, "2")] {
+        let d = dir.to_str().expect("utf8");
+        run_ok(&["run", "tiny_chain", "--steps", "200", "--threads", t, "--out", d, "-q"]);
+    }
+    for f in ["timeseries.csv", "nodes.csv", "edges.csv", "cascades.csv"] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs between thread counts");
+    }
+}
+
+#[test]
+fn twin_and_density_modes() {
+    let dir = tmp("twin");
+    let d = dir.to_str().expect("utf8");
+    run_ok(&["run", "tiny_chain", "--steps", "30", "--mode", "twin", "--out", d, "-q"]);
+    assert_eq!(
+        read(&dir.join("twin.csv")).lines().next(),
+        Some("step,species,particles,density,rms_z,relative_l1")
+    );
+    let nodes = read(&dir.join("nodes.csv"));
+    let row = nodes.lines().nth(1).expect("a row");
+    assert_eq!(row.split(',').filter(|f| f.is_empty()).count(), 0, "twin fills both: {row}");
+    let dir = tmp("density");
+    let d = dir.to_str().expect("utf8");
+    run_ok(&["run", "tiny_chain", "--steps", "30", "--mode", "density", "--out", d, "-q"]);
+    let nodes = read(&dir.join("nodes.csv"));
+    let row: Vec<&str> = nodes.lines().nth(1).expect("a row").split(',').collect();
+    assert!(row[3].is_empty() && !row[4].is_empty(), "density mode: count empty: {row:?}");
+}
+
+#[test]
+fn validate_reports_errors_with_position_and_exit_code() {
+    let ok = nvlab().args(["validate", "tiny_chain"]).output().expect("runs");
+    assert!(ok.status.success());
+    let bad = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bad_preset.ron");
+    let text = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"))
+        .replace("mobility: 1.0", "mobilty: 1.0");
+    std::fs::write(&bad, text).expect("write");
+    let out = nvlab().args(["validate", bad.to_str().expect("utf8")]).output().expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("bad_preset.ron:"), "{stdout}");
+    assert!(stdout.contains("did you mean `mobility`"), "{stdout}");
+}
+
+#[test]
+fn presets_lists_the_shipped_presets() {
+    let out = run_ok(&["presets", "--names"]);
+    assert!(out.lines().any(|l| l == "tiny_chain"), "{out}");
+}
+
+#[test]
+fn a_missing_preset_is_a_clear_error() {
+    let out = nvlab().args(["run", "no_such_preset", "-q"]).output().expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no_such_preset") && err.contains("cannot read"), "{err}");
+}
