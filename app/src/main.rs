@@ -24,8 +24,8 @@ enum Command {
     Validate(cli::validate::ValidateArgs),
     /// List the shipped presets with their descriptions.
     Presets(cli::presets::PresetsArgs),
-    //TMPDOC /// Measure the particle and density steps against a memory-streaming baseline.
-    //TMP Bench(cli::bench::BenchArgs),
+    /// Measure the particle and density steps against a memory-streaming baseline.
+    Bench(cli::bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,7 +34,7 @@ fn main() -> ExitCode {
         Some(Command::Run(args)) => cli::run::run(&args),
         Some(Command::Validate(args)) => cli::validate::run(&args),
         Some(Command::Presets(args)) => cli::presets::run(&args),
-        //TMP Some(Command::Bench(args)) => cli::bench::run(&args),
+        Some(Command::Bench(args)) => cli::bench::run(&args),
         None => {
             eprintln!(
                 "The lab window is not built yet: use the headless subcommands below.\n\

@@ -135,6 +135,9 @@ pub struct CompiledSpecies {
     pub projection: Mat4,
     /// Docking probability when it does not depend on content (γ = 0), else `None`.
     pub dock_const: Option<f32>,
+    /// An upper bound of the docking probability whatever the content: a uniform at or above
+    /// it cannot dock (k0·dt with a margin for rounding; 1 − exp(−k·dt) ≤ k·dt ≤ k0·dt).
+    pub dock_bound: f32,
     /// p_abs.
     pub absorption: f32,
     /// Release operators.
@@ -315,6 +318,10 @@ fn compile_one(
         dock_threshold: s.docking.threshold,
         projection: s.docking.projection,
         dock_const,
+        dock_bound: match dock_const {
+            Some(d) => d.next_up(),
+            None => (dock_rate_dt * 1.0001).next_up(),
+        },
         absorption: s.absorption,
         releases,
         cascades,
@@ -322,6 +329,15 @@ fn compile_one(
 }
 
 impl CompiledSpecies {
+    /// Whether the kernel depends only on the learned biases (every α is 0), so it never
+    /// changes and is computed once.
+    pub fn kernel_is_static(&self) -> bool {
+        self.alpha_weight == 0.0
+            && self.alpha_activity == 0.0
+            && self.alpha_density == 0.0
+            && self.alpha_pathway == 0.0
+    }
+
     /// The docking probability of a vesicle with payload `c` at a node with unit receptor `r`.
     #[inline(always)]
     pub fn dock_p(&self, c: [f32; 4], r: [f32; 4]) -> f32 {

@@ -8,7 +8,7 @@ use crate::compile::{CompiledSpecies, compile_species};
 use crate::cpu::accumulate::{Accumulators, snapshot};
 use crate::cpu::decay_dock_hop::{self, StageInputs};
 use crate::cpu::emit::{self, EmitInputs};
-use crate::cpu::kernel::{KernelInputs, kernel_probabilities};
+use crate::cpu::kernel::{KernelInputs, cumulative, kernel_probabilities};
 use crate::density::{self, DensityInputs, DensityState};
 use crate::graph::Graph;
 use crate::host::{Host, ModulationView, Signals};
@@ -108,8 +108,13 @@ pub struct World {
     pub pathway: Vec<f32>,
     /// Unit receptor vector per node.
     pub receptors: Vec<[f32; 4]>,
-    /// Kernel probabilities of the last step, per species and move.
+    /// Kernel probabilities of the last step, per species and move (0 outside each node's
+    /// allowed moves).
     pub kernel: Vec<Vec<f32>>,
+    /// Their running sums within each node's allowed moves (particle sampling).
+    pub kernel_cdf: Vec<Vec<f32>>,
+    /// Per species: whether `kernel` is up to date and will stay so (a static kernel).
+    kernel_fresh: Vec<bool>,
     /// The population.
     pub population: Population,
     /// Free vesicles per species and node after the last step, `[κ · n + i]` (ρ in density
@@ -174,8 +179,7 @@ impl World {
                 Population::Particles(Box::new(VesiclePool::new(preset.capacity.max(0) as usize)))
             }
         };
-        let acc = matches!(population, Population::Particles(_))
-            .then(|| Accumulators::new(n, graph.m(), s));
+        let acc = matches!(population, Population::Particles(_)).then(|| Accumulators::new(n, s));
         let meta = vec![0.0; preset.meta.len()];
         let weight = graph.edge_weight.clone();
         let mut warnings = Vec::new();
@@ -202,6 +206,8 @@ impl World {
             pathway: vec![0.0; graph.m()],
             receptors,
             kernel: vec![vec![0.0; graph.moves()]; s],
+            kernel_cdf: vec![vec![0.0; graph.moves()]; s],
+            kernel_fresh: vec![false; s],
             population,
             counts: vec![0.0; n * s],
             docks: vec![0.0; n * s],
@@ -319,8 +325,16 @@ impl World {
                 density: &self.counts,
                 pathway: &self.pathway,
             };
-            for (s, p) in self.species.iter().zip(&mut self.kernel) {
-                kernel_probabilities(s, &self.graph, &inputs, p);
+            let particles = matches!(self.population, Population::Particles(_));
+            for (k, s) in self.species.iter().enumerate() {
+                if self.kernel_fresh[k] {
+                    continue;
+                }
+                kernel_probabilities(s, &self.graph, &inputs, &mut self.kernel[k]);
+                if particles {
+                    cumulative(&self.graph, s.direction, &self.kernel[k], &mut self.kernel_cdf[k]);
+                }
+                self.kernel_fresh[k] = s.kernel_is_static();
             }
         }
         let emit_inputs = EmitInputs {
@@ -336,9 +350,9 @@ impl World {
         let releases: Releases;
         match &mut self.population {
             Population::Particles(pool) => {
-                let acc = self.acc.get_or_insert_with(|| Accumulators::new(n, self.graph.m(), ns));
+                let acc = self.acc.get_or_insert_with(|| Accumulators::new(n, ns));
                 acc.clear();
-                let out = decay_dock_hop::run(
+                let mut out = decay_dock_hop::run(
                     pool,
                     &StageInputs {
                         rng: &self.rng,
@@ -346,7 +360,7 @@ impl World {
                         dt,
                         species: &self.species,
                         graph: &self.graph,
-                        kernel: &self.kernel,
+                        kernel_cdf: &self.kernel_cdf,
                         receptors: &self.receptors,
                         activity: &self.signals.activity,
                         cascade_alive: &self.cascades.alive,
@@ -360,12 +374,13 @@ impl World {
                     events.absorbed[k] = out.absorbed[k] as f64;
                 }
                 let emitted = emit::births(&self.species, &self.rng, t32, n, dt, &emit_inputs);
-                let mut counts: Vec<u32> = snapshot(&mut acc.counts);
+                let mut counts: Vec<u32> = std::mem::take(&mut out.counts);
                 for (d, c) in self.docks.iter_mut().zip(snapshot(&mut acc.docks)) {
                     *d = c as f32;
                 }
-                for (h, c) in self.edge_hops.iter_mut().zip(snapshot(&mut acc.edge_hops)) {
-                    *h = c as f32;
+                self.edge_hops.fill(0.0);
+                for &e in &out.hop_edges {
+                    self.edge_hops[e as usize] += 1.0;
                 }
                 // 4 (births): cascade births, then emissions; they act from the next step.
                 if pool.len() + out.births.len() + emitted.len() > pool.capacity

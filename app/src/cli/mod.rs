@@ -1,6 +1,6 @@
 //! The headless subcommands, one file each, and where presets are found.
 
-//TMP pub mod bench;
+pub mod bench;
 pub mod presets;
 pub mod run;
 pub mod validate;

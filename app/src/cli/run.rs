@@ -111,12 +111,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
                 None => ((), main.step_once()),
             };
             writer.record(&main, density.as_ref()).context("cannot write the run's files")?;
-            if main.warnings.len() > warned {
-                warned = main.warnings.len();
-                if let Some(w) = main.warnings.last() {
-                    bar.println(format!("warning: {w}"));
-                }
+            // Warnings raised at build time and while running, each once (the world keeps the
+            // newest hundred).
+            for w in main.warnings.iter().skip(warned.min(main.warnings.len())) {
+                bar.println(format!("warning: {w}"));
             }
+            warned = warned.max(main.warnings.len());
             if step % 16 == 0 {
                 bar.set_position(step + 1);
                 if let Some(p) = main.pool() {

@@ -23,12 +23,8 @@ pub struct Accumulators {
     pub stride: usize,
     /// Release sums, `[node · stride + channel]`, fixed point.
     pub releases: Vec<AtomicI64>,
-    /// Hops per edge this step.
-    pub edge_hops: Vec<AtomicU32>,
     /// Dockings per species and node this step, `[κ · n + i]`.
     pub docks: Vec<AtomicU32>,
-    /// Free vesicles per species and node after the vesicle stage, `[κ · n + i]`.
-    pub counts: Vec<AtomicU32>,
 }
 
 fn zeros_i64(len: usize) -> Vec<AtomicI64> {
@@ -41,15 +37,9 @@ fn zeros_u32(len: usize) -> Vec<AtomicU32> {
 
 impl Accumulators {
     /// Zeroed accumulators.
-    pub fn new(n: usize, m: usize, species: usize) -> Self {
+    pub fn new(n: usize, species: usize) -> Self {
         let stride = crate::compile::channel::stride(species);
-        Self {
-            stride,
-            releases: zeros_i64(n * stride),
-            edge_hops: zeros_u32(m),
-            docks: zeros_u32(n * species),
-            counts: zeros_u32(n * species),
-        }
+        Self { stride, releases: zeros_i64(n * stride), docks: zeros_u32(n * species) }
     }
 
     /// Zeroes every accumulator for the next step.
@@ -57,7 +47,7 @@ impl Accumulators {
         for a in &mut self.releases {
             *a.get_mut() = 0;
         }
-        for a in self.edge_hops.iter_mut().chain(&mut self.docks).chain(&mut self.counts) {
+        for a in &mut self.docks {
             *a.get_mut() = 0;
         }
     }

@@ -8,6 +8,7 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 
 use crate::compile::{CompiledRelease, CompiledSpecies, channel};
+use crate::graph::Direction;
 use crate::rng::{self, Rng, UniformSeq, stream};
 use crate::species::{LifetimeLaw, mat_vec};
 use crate::vesicles::{Birth, ChunkMut, NO_CASCADE, VesiclePool};
@@ -30,8 +31,9 @@ pub struct StageInputs<'a> {
     pub species: &'a [CompiledSpecies],
     /// The graph.
     pub graph: &'a crate::graph::Graph,
-    /// Kernel probabilities per species and move.
-    pub kernel: &'a [Vec<f32>],
+    /// Cumulative kernel probabilities per species and move (within each node's allowed range;
+    /// see [`super::kernel::cumulative`]).
+    pub kernel_cdf: &'a [Vec<f32>],
     /// Unit receptor vectors r_i.
     pub receptors: &'a [[f32; 4]],
     /// Activity a_i.
@@ -51,6 +53,11 @@ pub struct StageOutput {
     pub docked: Vec<u64>,
     /// Per species: absorptions.
     pub absorbed: Vec<u64>,
+    /// Free vesicles per species and node after the stage, `[κ · n + i]` (empty until the
+    /// first vesicle of a task is counted; summed over tasks).
+    pub counts: Vec<u32>,
+    /// The edge of every hop, in slot order (histogrammed into the pathway increments).
+    pub hop_edges: Vec<u32>,
 }
 
 impl StageOutput {
@@ -60,11 +67,21 @@ impl StageOutput {
             died: vec![0; species],
             docked: vec![0; species],
             absorbed: vec![0; species],
+            counts: Vec::new(),
+            hop_edges: Vec::new(),
         }
     }
 
-    fn merge(mut self, other: Self) -> Self {
-        self.births.extend(other.births);
+    fn merge(mut self, mut other: Self) -> Self {
+        self.births.append(&mut other.births);
+        self.hop_edges.append(&mut other.hop_edges);
+        if self.counts.is_empty() {
+            self.counts = other.counts;
+        } else {
+            for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+                *a += b;
+            }
+        }
         for (a, b) in [
             (&mut self.died, &other.died),
             (&mut self.docked, &other.docked),
@@ -78,25 +95,64 @@ impl StageOutput {
     }
 }
 
-/// Runs the stage over the whole pool. Returns cascade births and counters; the pool's dead
-/// slots are marked (`alive = false`) and `live` updated.
+/// Runs the stage over the whole pool. Returns cascade births, counters and the per-node
+/// counts; the pool's dead slots are marked (`alive = false`) and `live` updated.
+///
+/// Each rayon task counts into its own histogram (plain integers; tasks are few, about the
+/// thread count), and the histograms are summed: the same integers as atomics would give,
+/// without a locked instruction per vesicle.
 pub fn run(pool: &mut VesiclePool, input: &StageInputs, acc: &Accumulators) -> StageOutput {
     let s = input.species.len();
-    let out = pool
+    let cells = s * input.graph.n();
+    let mut out = pool
         .chunks_mut(CHUNK)
         .into_par_iter()
-        .map(|chunk| run_chunk(chunk, input, acc))
+        .fold(
+            || StageOutput::new(s),
+            |mut out, chunk| {
+                if out.counts.is_empty() {
+                    out.counts = vec![0; cells];
+                }
+                run_chunk(chunk, input, acc, &mut out);
+                out
+            },
+        )
         .reduce(|| StageOutput::new(s), StageOutput::merge);
+    if out.counts.is_empty() {
+        out.counts = vec![0; cells];
+    }
     let dead: u64 = out.died.iter().sum::<u64>() + out.absorbed.iter().sum::<u64>();
     pool.live -= dead as usize;
     out
 }
 
-fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators) -> StageOutput {
-    let n = input.graph.n();
-    let mut out = StageOutput::new(input.species.len());
+fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut StageOutput) {
+    let g = input.graph;
+    let n = g.n();
     let dt = input.dt;
-    for k in 0..c.id.len() {
+    let half_dt = 0.5 * dt;
+    let (rng, step) = (input.rng, input.step);
+    // Hoisted views: the loop writes through atomics, so the compiler would otherwise reload
+    // every one of these through `input` and `graph` on each iteration.
+    let (move_offsets, forward_len) = (&g.move_offsets[..], &g.move_forward_len[..]);
+    let (move_target, move_edge) = (&g.move_target[..], &g.move_edge[..]);
+    let (activity, receptors) = (input.activity, input.receptors);
+    let mut counts = std::mem::take(&mut out.counts);
+    let len = c.id.len();
+    // Equal lengths, stated once, let the compiler drop the per-field bounds checks.
+    assert!(
+        c.species.len() == len
+            && c.loc.len() == len
+            && c.prev.len() == len
+            && c.tau.len() == len
+            && c.age.len() == len
+            && c.hops.len() == len
+            && c.integ.len() == len
+            && c.payload.len() == len
+            && c.alive.len() == len,
+        "chunk arrays of unequal length"
+    );
+    for k in 0..len {
         if !c.alive[k] {
             continue;
         }
@@ -105,14 +161,15 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators) -> StageO
         let sp = &input.species[s];
         let i = c.loc[k] as usize;
         c.prev[k] = c.loc[k];
-        let w = input.rng.words(input.step, id, stream::VESICLE_A);
+        let w = rng.words(step, id, stream::VESICLE_A);
 
         // Decay.
-        c.tau[k] -= dt;
+        let tau = c.tau[k] - dt;
+        c.tau[k] = tau;
         c.age[k] += dt;
         let dies = match sp.law {
             LifetimeLaw::Exponential => rng::unit(w[0]) < sp.death,
-            LifetimeLaw::Fixed => c.tau[k] <= 0.5 * dt,
+            LifetimeLaw::Fixed => tau <= half_dt,
         };
         if dies {
             c.alive[k] = false;
@@ -120,25 +177,18 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators) -> StageO
             release_cascade(c.cascade[k], input);
             continue;
         }
-        c.integ[k] += input.activity[i] * dt;
+        c.integ[k] += activity[i] * dt;
 
-        // Dock.
+        // Dock. p = 1 − exp(−k·dt) ≤ k·dt ≤ k0·dt, so a uniform at or above k0·dt cannot dock
+        // and the content-dependent rate need not be computed (exact, not an approximation).
         let payload = c.payload[k];
-        if rng::unit(w[1]) < sp.dock_p(payload, input.receptors[i]) {
+        let u_dock = rng::unit(w[1]);
+        let mut at = i as u32;
+        if u_dock < sp.dock_bound && u_dock < sp.dock_p(payload, receptors[i]) {
             out.docked[s] += 1;
             acc.docks[s * n + i].fetch_add(1, Ordering::Relaxed);
-            release(
-                sp,
-                i,
-                payload,
-                id,
-                c.root[k],
-                c.generation[k],
-                c.cascade[k],
-                input,
-                acc,
-                &mut out,
-            );
+            let lineage = (id, c.root[k], c.generation[k], c.cascade[k]);
+            release(sp, i, payload, lineage, input, acc, out);
             if rng::unit(w[2]) < sp.absorption {
                 c.alive[k] = false;
                 out.absorbed[s] += 1;
@@ -146,26 +196,32 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators) -> StageO
                 continue;
             }
         } else if rng::unit(w[3]) < sp.hop {
-            // Hop.
-            let range = input.graph.moves_of(i, sp.direction);
+            // Hop, to the first allowed move whose cumulative probability exceeds u.
+            let start = move_offsets[i] as usize;
+            let mid = start + forward_len[i] as usize;
+            let end = move_offsets[i + 1] as usize;
+            let range = match sp.direction {
+                Direction::Forward => start..mid,
+                Direction::Backward => mid..end,
+                Direction::Both => start..end,
+            };
             if !range.is_empty() {
-                let u = rng::unit(input.rng.words(input.step, id, stream::VESICLE_B)[0]);
-                let mv = pick_move(&input.kernel[s], range, u);
-                acc.edge_hops[input.graph.move_edge[mv] as usize].fetch_add(1, Ordering::Relaxed);
-                c.loc[k] = input.graph.move_target[mv];
+                let u = rng::unit(rng.words(step, id, stream::VESICLE_B)[0]);
+                let mv = pick_move(&input.kernel_cdf[s], range, u);
+                out.hop_edges.push(move_edge[mv]);
+                at = move_target[mv];
+                c.loc[k] = at;
                 c.hops[k] += 1;
             }
         }
 
         // Payload fade.
         if sp.fade != 1.0 {
-            for v in &mut c.payload[k] {
-                *v *= sp.fade;
-            }
+            c.payload[k] = payload.map(|v| v * sp.fade);
         }
-        acc.counts[s * n + c.loc[k] as usize].fetch_add(1, Ordering::Relaxed);
+        counts[s * n + at as usize] += 1;
     }
-    out
+    out.counts = counts;
 }
 
 #[inline(always)]
@@ -175,17 +231,14 @@ fn release_cascade(slot: u32, input: &StageInputs) {
     }
 }
 
-/// Applies every release operator of a docking of a vesicle with payload `c` at node `i`.
-#[allow(clippy::too_many_arguments)]
+/// Applies every release operator of a docking of a vesicle with payload `c` at node `i`;
+/// `lineage` is the vesicle's (id, root, generation, cascade slot).
 #[inline(always)]
 fn release(
     sp: &CompiledSpecies,
     i: usize,
     c: [f32; 4],
-    id: u64,
-    root: u64,
-    generation: u32,
-    cascade: u32,
+    (id, root, generation, cascade): (u64, u64, u32, u32),
     input: &StageInputs,
     acc: &Accumulators,
     out: &mut StageOutput,

@@ -18,8 +18,9 @@ pub struct KernelInputs<'a> {
     pub pathway: &'a [f32],
 }
 
-/// Writes P_κ(i → j) for every move of every node into `p` (length: moves). Moves the species
-/// may not take get 0; a node with no allowed move has all zeros (its vesicles stay).
+/// Writes P_κ(i → j) for every allowed move of every node into `p` (length: moves). Entries
+/// of moves the species may not take must already be 0 and are not touched; a node with no
+/// allowed move keeps its vesicles.
 pub fn kernel_probabilities(
     s: &CompiledSpecies,
     graph: &Graph,
@@ -33,55 +34,64 @@ pub fn kernel_probabilities(
         |(first, last, piece)| {
             let base = graph.move_offsets[first] as usize;
             for i in first..last {
-                let all = graph.move_offsets[i] as usize..graph.move_offsets[i + 1] as usize;
                 let allowed = graph.moves_of(i, s.direction);
-                let mut max = f32::NEG_INFINITY;
-                for mv in all.clone() {
-                    let out = &mut piece[mv - base];
-                    if allowed.contains(&mv) {
-                        let e = graph.move_edge[mv] as usize;
-                        let j = graph.move_target[mv] as usize;
-                        let logit = (s.bias[mv]
-                            + s.alpha_weight * input.weight[e].abs()
-                            + s.alpha_activity * input.activity[j]
-                            + s.alpha_density * dens[j]
-                            + s.alpha_pathway * input.pathway[e])
-                            * s.inv_temperature;
-                        *out = logit;
-                        max = max.max(logit);
-                    } else {
-                        *out = 0.0;
-                    }
-                }
                 if allowed.is_empty() {
                     continue;
                 }
+                let out = &mut piece[allowed.start - base..allowed.end - base];
+                let mut max = f32::NEG_INFINITY;
+                for (o, mv) in out.iter_mut().zip(allowed.clone()) {
+                    let e = graph.move_edge[mv] as usize;
+                    let j = graph.move_target[mv] as usize;
+                    let logit = (s.bias[mv]
+                        + s.alpha_weight * input.weight[e].abs()
+                        + s.alpha_activity * input.activity[j]
+                        + s.alpha_density * dens[j]
+                        + s.alpha_pathway * input.pathway[e])
+                        * s.inv_temperature;
+                    *o = logit;
+                    max = max.max(logit);
+                }
                 let mut sum = 0.0f32;
-                for mv in allowed.clone() {
-                    let out = &mut piece[mv - base];
-                    *out = (*out - max).exp();
-                    sum += *out;
+                for o in out.iter_mut() {
+                    *o = (*o - max).exp();
+                    sum += *o;
                 }
                 let inv = 1.0 / sum;
-                for mv in allowed {
-                    piece[mv - base] *= inv;
+                for o in out.iter_mut() {
+                    *o *= inv;
                 }
             }
         },
     );
 }
 
-/// Picks a move in `range` with probabilities `p` by inversion of the uniform `u`. The last
-/// allowed move takes any rounding remainder.
+/// Writes the running sums of `p` within every node's allowed range for `direction` into
+/// `cdf` (other entries are left at 0), summed in move order.
+pub fn cumulative(graph: &Graph, direction: crate::graph::Direction, p: &[f32], cdf: &mut [f32]) {
+    let groups = rayon::current_num_threads() * 8;
+    super::split_by_nodes(cdf, &graph.move_offsets, groups).into_par_iter().for_each(
+        |(first, last, piece)| {
+            let base = graph.move_offsets[first] as usize;
+            for i in first..last {
+                let mut acc = 0.0f32;
+                for mv in graph.moves_of(i, direction) {
+                    acc += p[mv];
+                    piece[mv - base] = acc;
+                }
+            }
+        },
+    );
+}
+
+/// Picks a move in the non-empty `range` by inversion of the uniform `u` against the running
+/// sums `cdf`: the first move whose sum exceeds `u`; the last takes any rounding remainder.
 #[inline(always)]
-pub fn pick_move(p: &[f32], range: std::ops::Range<usize>, u: f32) -> usize {
-    let mut acc = 0.0f32;
+pub fn pick_move(cdf: &[f32], range: std::ops::Range<usize>, u: f32) -> usize {
     let last = range.end - 1;
-    for mv in range {
-        acc += p[mv];
-        if u < acc {
-            return mv;
-        }
+    let mut mv = range.start;
+    while mv < last && u >= cdf[mv] {
+        mv += 1;
     }
-    last
+    mv
 }

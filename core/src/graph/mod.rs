@@ -291,9 +291,8 @@ impl Graph {
 
     /// Whether every edge `i → j` has a reverse `j → i` (an undirected graph stored both ways).
     pub fn is_symmetric(&self) -> bool {
-        (0..self.m()).all(|e| {
-            self.find_edge(self.edge_dst[e] as usize, self.edge_src[e] as usize).is_some()
-        })
+        (0..self.m())
+            .all(|e| self.find_edge(self.edge_dst[e] as usize, self.edge_src[e] as usize).is_some())
     }
 
     /// Ids of nodes with a given role.
