@@ -63,7 +63,7 @@ pub enum CompiledRelease {
         amount: Amount,
     },
     /// `Memory` with its mixing rate.
-    Memory(MemoryRate),
+    Memory(CompiledMemory),
     /// `Cascade`: Poisson(χ) children of `species` with payload `transform · c`.
     Cascade {
         /// Child species index.
@@ -73,6 +73,31 @@ pub enum CompiledRelease {
         /// Payload transform A.
         transform: Mat4,
     },
+}
+
+/// A `Memory` mixing rate with its constants precomputed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CompiledMemory {
+    /// ε = 1/count.
+    Running,
+    /// A fixed ε.
+    Fixed {
+        /// ε.
+        eps: f32,
+        /// ln(1 − ε), floored at ln(10⁻¹²) so ε = 1 stays finite.
+        log_retain: f64,
+    },
+}
+
+impl From<MemoryRate> for CompiledMemory {
+    fn from(rate: MemoryRate) -> Self {
+        match rate {
+            MemoryRate::Running => CompiledMemory::Running,
+            MemoryRate::Fixed(eps) => {
+                CompiledMemory::Fixed { eps, log_retain: (1.0 - eps as f64).max(1e-12).ln() }
+            }
+        }
+    }
 }
 
 /// A species ready for the step.
@@ -109,6 +134,8 @@ pub struct CompiledSpecies {
     pub fade: f32,
     /// Hop probability H = 1 − exp(−μ dt).
     pub hop: f32,
+    /// 1 / H (0 when H = 0).
+    pub inv_hop: f32,
     /// Direction of travel.
     pub direction: Direction,
     /// 1 / T.
@@ -274,7 +301,7 @@ fn compile_one(
                 let target = species_index(species, &format!("{field}.species"))?;
                 releases.push(add(channel::EMISSION_GAIN + target, amount));
             }
-            ReleaseOp::Memory(rate) => releases.push(CompiledRelease::Memory(*rate)),
+            ReleaseOp::Memory(rate) => releases.push(CompiledRelease::Memory((*rate).into())),
             ReleaseOp::Cascade { species, chi, transform } => {
                 let target = species_index(species, &format!("{field}.species"))?;
                 cascades = true;
@@ -305,6 +332,10 @@ fn compile_one(
         death: -(-dt / s.lifetime.mean).exp_m1(),
         fade: s.payload_fade.map_or(1.0, |tau| (-dt / tau).exp()),
         hop: -(-s.kernel.mobility * dt).exp_m1(),
+        inv_hop: {
+            let h = -(-s.kernel.mobility * dt).exp_m1();
+            if h > 0.0 { 1.0 / h } else { 0.0 }
+        },
         direction: s.kernel.direction,
         inv_temperature: 1.0 / s.kernel.temperature,
         alpha_weight: s.kernel.alpha_weight,

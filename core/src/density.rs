@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use crate::compile::{CompiledRelease, CompiledSpecies, channel};
+use crate::compile::{CompiledMemory, CompiledRelease, CompiledSpecies, channel};
 use crate::cpu::emit::{EmitInputs, emission_payload, expected_births};
 use crate::graph::Graph;
 use crate::modulation::Releases;
@@ -155,20 +155,19 @@ pub fn step(state: &mut DensityState, input: &DensityInputs) -> (Releases, Densi
             for op in &s.releases {
                 match op {
                     CompiledRelease::Add { channel, amount } => r[*channel] += amount.of(dm) as f64,
-                    CompiledRelease::Memory(crate::release::MemoryRate::Running) => {
+                    CompiledRelease::Memory(CompiledMemory::Running) => {
                         for d in 0..4 {
                             r[channel::MEM_RUN_SUM + d] += dm[d] as f64;
                         }
                         r[channel::MEM_RUN_COUNT] += docked as f64;
                     }
-                    CompiledRelease::Memory(crate::release::MemoryRate::Fixed(eps)) => {
+                    CompiledRelease::Memory(CompiledMemory::Fixed { eps, log_retain }) => {
                         let eps = *eps as f64;
                         for d in 0..4 {
                             r[channel::MEM_FIX_SUM + d] += eps * dm[d] as f64;
                         }
                         r[channel::MEM_FIX_WEIGHT] += eps * docked as f64;
-                        r[channel::MEM_FIX_LOG_RETAIN] +=
-                            docked as f64 * (1.0 - eps).max(1e-12).ln();
+                        r[channel::MEM_FIX_LOG_RETAIN] += docked as f64 * log_retain;
                     }
                     CompiledRelease::Cascade { species, chi, transform } => {
                         let child = mat_vec(transform, dm);

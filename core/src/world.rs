@@ -8,7 +8,7 @@ use crate::compile::{CompiledSpecies, compile_species};
 use crate::cpu::accumulate::{Accumulators, snapshot};
 use crate::cpu::decay_dock_hop::{self, StageInputs};
 use crate::cpu::emit::{self, EmitInputs};
-use crate::cpu::kernel::{KernelInputs, cumulative, kernel_probabilities};
+use crate::cpu::kernel::{KernelInputs, MoveCdf, cumulative, kernel_probabilities};
 use crate::density::{self, DensityInputs, DensityState};
 use crate::graph::Graph;
 use crate::host::{Host, ModulationView, Signals};
@@ -111,8 +111,8 @@ pub struct World {
     /// Kernel probabilities of the last step, per species and move (0 outside each node's
     /// allowed moves).
     pub kernel: Vec<Vec<f32>>,
-    /// Their running sums within each node's allowed moves (particle sampling).
-    pub kernel_cdf: Vec<Vec<f32>>,
+    /// Their running sums within each node's allowed moves, with targets (particle sampling).
+    pub kernel_cdf: Vec<Vec<MoveCdf>>,
     /// Per species: whether `kernel` is up to date and will stay so (a static kernel).
     kernel_fresh: Vec<bool>,
     /// The population.
@@ -206,7 +206,7 @@ impl World {
             pathway: vec![0.0; graph.m()],
             receptors,
             kernel: vec![vec![0.0; graph.moves()]; s],
-            kernel_cdf: vec![vec![0.0; graph.moves()]; s],
+            kernel_cdf: vec![vec![MoveCdf::default(); graph.moves()]; s],
             kernel_fresh: vec![false; s],
             population,
             counts: vec![0.0; n * s],
@@ -379,8 +379,8 @@ impl World {
                     *d = c as f32;
                 }
                 self.edge_hops.fill(0.0);
-                for &e in &out.hop_edges {
-                    self.edge_hops[e as usize] += 1.0;
+                for &mv in &out.hop_moves {
+                    self.edge_hops[self.graph.move_edge[mv as usize] as usize] += 1.0;
                 }
                 // 4 (births): cascade births, then emissions; they act from the next step.
                 if pool.len() + out.births.len() + emitted.len() > pool.capacity

@@ -10,10 +10,12 @@ use crate::modulation::Releases;
 /// Fixed-point scale: 2^24 units per 1.0.
 pub const SCALE: f64 = 16_777_216.0;
 
-/// Converts to fixed point (saturating; NaN → 0).
+/// Converts to fixed point, rounding half away from zero (saturating; NaN → 0). Written
+/// without `f64::round`, which is a library call on baseline x86-64.
 #[inline(always)]
 pub fn to_fixed(x: f64) -> i64 {
-    (x * SCALE).round() as i64
+    let y = x * SCALE;
+    (y + 0.5f64.copysign(y)) as i64
 }
 
 /// Per-step accumulators shared by the threads of the vesicle stage.

@@ -7,14 +7,13 @@ use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
-use crate::compile::{CompiledRelease, CompiledSpecies, channel};
-use crate::graph::Direction;
+use crate::compile::{CompiledMemory, CompiledRelease, CompiledSpecies, channel};
 use crate::rng::{self, Rng, UniformSeq, stream};
 use crate::species::{LifetimeLaw, mat_vec};
 use crate::vesicles::{Birth, ChunkMut, NO_CASCADE, VesiclePool};
 
 use super::accumulate::Accumulators;
-use super::kernel::pick_move;
+use super::kernel::{MoveCdf, pick_move};
 
 /// Slots per parallel task.
 pub const CHUNK: usize = 16 * 1024;
@@ -33,7 +32,7 @@ pub struct StageInputs<'a> {
     pub graph: &'a crate::graph::Graph,
     /// Cumulative kernel probabilities per species and move (within each node's allowed range;
     /// see [`super::kernel::cumulative`]).
-    pub kernel_cdf: &'a [Vec<f32>],
+    pub kernel_cdf: &'a [Vec<MoveCdf>],
     /// Unit receptor vectors r_i.
     pub receptors: &'a [[f32; 4]],
     /// Activity a_i.
@@ -56,8 +55,12 @@ pub struct StageOutput {
     /// Free vesicles per species and node after the stage, `[κ · n + i]` (empty until the
     /// first vesicle of a task is counted; summed over tasks).
     pub counts: Vec<u32>,
-    /// The edge of every hop, in slot order (histogrammed into the pathway increments).
-    pub hop_edges: Vec<u32>,
+    /// The move of every hop, in slot order (histogrammed into the pathway increments).
+    pub hop_moves: Vec<u32>,
+    /// Scratch lists of a task's possible dockers and hoppers, reused from chunk to chunk
+    /// (empty between chunks).
+    dockers: Vec<Docker>,
+    hoppers: Vec<Hopper>,
 }
 
 impl StageOutput {
@@ -68,13 +71,15 @@ impl StageOutput {
             docked: vec![0; species],
             absorbed: vec![0; species],
             counts: Vec::new(),
-            hop_edges: Vec::new(),
+            hop_moves: Vec::new(),
+            dockers: Vec::new(),
+            hoppers: Vec::new(),
         }
     }
 
     fn merge(mut self, mut other: Self) -> Self {
         self.births.append(&mut other.births);
-        self.hop_edges.append(&mut other.hop_edges);
+        self.hop_moves.append(&mut other.hop_moves);
         if self.counts.is_empty() {
             self.counts = other.counts;
         } else {
@@ -132,12 +137,10 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
     let dt = input.dt;
     let half_dt = 0.5 * dt;
     let (rng, step) = (input.rng, input.step);
-    // Hoisted views: the loop writes through atomics, so the compiler would otherwise reload
-    // every one of these through `input` and `graph` on each iteration.
-    let (move_offsets, forward_len) = (&g.move_offsets[..], &g.move_forward_len[..]);
-    let (move_target, move_edge) = (&g.move_target[..], &g.move_edge[..]);
     let (activity, receptors) = (input.activity, input.receptors);
     let mut counts = std::mem::take(&mut out.counts);
+    let mut dockers = std::mem::take(&mut out.dockers);
+    let mut hoppers = std::mem::take(&mut out.hoppers);
     let len = c.id.len();
     // Equal lengths, stated once, let the compiler drop the per-field bounds checks.
     assert!(
@@ -152,16 +155,21 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
             && c.alive.len() == len,
         "chunk arrays of unequal length"
     );
+
+    // Pass 1, every vesicle: decay, then the cheap part of docking and hopping. A vesicle
+    // whose docking uniform is below the species' bound (p = 1 − exp(−k·dt) ≤ k·dt ≤ k0·dt)
+    // may dock and goes to pass 2; one that cannot dock and hops goes to pass 3. The later
+    // passes touch node-indexed tables at random; as tight loops over independent entries
+    // they overlap those cache misses instead of waiting for each in turn.
     for k in 0..len {
         if !c.alive[k] {
             continue;
         }
-        let id = c.id[k];
         let s = c.species[k] as usize;
         let sp = &input.species[s];
-        let i = c.loc[k] as usize;
-        c.prev[k] = c.loc[k];
-        let w = rng.words(step, id, stream::VESICLE_A);
+        let i = c.loc[k];
+        c.prev[k] = i;
+        let w = rng.words(step, c.id[k], stream::VESICLE_A);
 
         // Decay.
         let tau = c.tau[k] - dt;
@@ -177,51 +185,102 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
             release_cascade(c.cascade[k], input);
             continue;
         }
-        c.integ[k] += activity[i] * dt;
+        c.integ[k] += activity[i as usize] * dt;
 
-        // Dock. p = 1 − exp(−k·dt) ≤ k·dt ≤ k0·dt, so a uniform at or above k0·dt cannot dock
-        // and the content-dependent rate need not be computed (exact, not an approximation).
-        let payload = c.payload[k];
         let u_dock = rng::unit(w[1]);
-        let mut at = i as u32;
-        if u_dock < sp.dock_bound && u_dock < sp.dock_p(payload, receptors[i]) {
+        if u_dock < sp.dock_bound {
+            dockers.push(Docker {
+                k: k as u32,
+                u_dock,
+                u_absorb: rng::unit(w[2]),
+                u_hop: rng::unit(w[3]),
+            });
+            continue;
+        }
+        let u_hop = rng::unit(w[3]);
+        if u_hop < sp.hop {
+            hoppers.push(Hopper { k: k as u32, u: u_hop * sp.inv_hop });
+        } else {
+            counts[s * n + i as usize] += 1;
+        }
+        if sp.fade != 1.0 {
+            c.payload[k] = c.payload[k].map(|v| v * sp.fade);
+        }
+    }
+
+    // Pass 2, vesicles that may dock (in slot order, so cascade births stay in id order).
+    for d in dockers.iter() {
+        let k = d.k as usize;
+        let s = c.species[k] as usize;
+        let sp = &input.species[s];
+        let i = c.loc[k] as usize;
+        let payload = c.payload[k];
+        if d.u_dock < sp.dock_p(payload, receptors[i]) {
             out.docked[s] += 1;
             acc.docks[s * n + i].fetch_add(1, Ordering::Relaxed);
-            let lineage = (id, c.root[k], c.generation[k], c.cascade[k]);
+            let lineage = (c.id[k], c.root[k], c.generation[k], c.cascade[k]);
             release(sp, i, payload, lineage, input, acc, out);
-            if rng::unit(w[2]) < sp.absorption {
+            if d.u_absorb < sp.absorption {
                 c.alive[k] = false;
                 out.absorbed[s] += 1;
                 release_cascade(c.cascade[k], input);
                 continue;
             }
-        } else if rng::unit(w[3]) < sp.hop {
-            // Hop, to the first allowed move whose cumulative probability exceeds u.
-            let start = move_offsets[i] as usize;
-            let mid = start + forward_len[i] as usize;
-            let end = move_offsets[i + 1] as usize;
-            let range = match sp.direction {
-                Direction::Forward => start..mid,
-                Direction::Backward => mid..end,
-                Direction::Both => start..end,
-            };
-            if !range.is_empty() {
-                let u = rng::unit(rng.words(step, id, stream::VESICLE_B)[0]);
-                let mv = pick_move(&input.kernel_cdf[s], range, u);
-                out.hop_edges.push(move_edge[mv]);
-                at = move_target[mv];
-                c.loc[k] = at;
-                c.hops[k] += 1;
-            }
+            counts[s * n + i] += 1;
+        } else if d.u_hop < sp.hop {
+            hoppers.push(Hopper { k: d.k, u: d.u_hop * sp.inv_hop });
+        } else {
+            counts[s * n + i] += 1;
         }
-
-        // Payload fade.
         if sp.fade != 1.0 {
             c.payload[k] = payload.map(|v| v * sp.fade);
         }
+    }
+
+    // Pass 3, hops: given a hop, u_hop is uniform on [0, H), so u_hop / H picks the move.
+    for h in hoppers.iter() {
+        let k = h.k as usize;
+        let s = c.species[k] as usize;
+        let i = c.loc[k] as usize;
+        let range = g.moves_of(i, input.species[s].direction);
+        let mut at = i as u32;
+        if !range.is_empty() {
+            let cdf = &input.kernel_cdf[s];
+            let mv = pick_move(cdf, range, h.u);
+            out.hop_moves.push(mv as u32);
+            at = cdf[mv].target;
+            c.loc[k] = at;
+            c.hops[k] += 1;
+        }
         counts[s * n + at as usize] += 1;
     }
+    dockers.clear();
+    hoppers.clear();
+    out.dockers = dockers;
+    out.hoppers = hoppers;
     out.counts = counts;
+}
+
+/// A vesicle that may dock this step, waiting for pass 2, with its step's uniforms.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Docker {
+    /// Slot within the chunk.
+    k: u32,
+    /// Docking uniform.
+    u_dock: f32,
+    /// Absorption uniform.
+    u_absorb: f32,
+    /// Hop uniform (used if it does not dock).
+    u_hop: f32,
+}
+
+/// A vesicle that hops this step, waiting for pass 3.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Hopper {
+    /// Slot within the chunk.
+    k: u32,
+    /// The uniform that picks its move.
+    u: f32,
 }
 
 #[inline(always)]
@@ -276,20 +335,20 @@ fn release(
 
 /// Accumulates one `Memory` arrival (see `Modulation::apply_memory` for the rule).
 #[inline(always)]
-pub fn memory_release(rate: crate::release::MemoryRate, i: usize, c: [f32; 4], acc: &Accumulators) {
+pub fn memory_release(rate: CompiledMemory, i: usize, c: [f32; 4], acc: &Accumulators) {
     match rate {
-        crate::release::MemoryRate::Running => {
+        CompiledMemory::Running => {
             for (d, v) in c.iter().enumerate() {
                 acc.add(i, channel::MEM_RUN_SUM + d, *v as f64);
             }
             acc.add(i, channel::MEM_RUN_COUNT, 1.0);
         }
-        crate::release::MemoryRate::Fixed(eps) => {
+        CompiledMemory::Fixed { eps, log_retain } => {
             for (d, v) in c.iter().enumerate() {
                 acc.add(i, channel::MEM_FIX_SUM + d, (eps * v) as f64);
             }
             acc.add(i, channel::MEM_FIX_WEIGHT, eps as f64);
-            acc.add(i, channel::MEM_FIX_LOG_RETAIN, (1.0 - eps as f64).max(1e-12).ln());
+            acc.add(i, channel::MEM_FIX_LOG_RETAIN, log_retain);
         }
     }
 }

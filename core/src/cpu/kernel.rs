@@ -66,9 +66,25 @@ pub fn kernel_probabilities(
     );
 }
 
+/// One move as the particle sampler reads it: the running sum of the kernel probabilities up
+/// to and including this move within its node's allowed range, and the node it arrives at.
+/// Kept together so that a hop touches one stretch of memory.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MoveCdf {
+    /// Running sum of P over the allowed moves of the node, up to this move.
+    pub cdf: f32,
+    /// The node the move arrives at.
+    pub target: u32,
+}
+
 /// Writes the running sums of `p` within every node's allowed range for `direction` into
-/// `cdf` (other entries are left at 0), summed in move order.
-pub fn cumulative(graph: &Graph, direction: crate::graph::Direction, p: &[f32], cdf: &mut [f32]) {
+/// `cdf` (with each move's target; other entries are left as they are), summed in move order.
+pub fn cumulative(
+    graph: &Graph,
+    direction: crate::graph::Direction,
+    p: &[f32],
+    cdf: &mut [MoveCdf],
+) {
     let groups = rayon::current_num_threads() * 8;
     super::split_by_nodes(cdf, &graph.move_offsets, groups).into_par_iter().for_each(
         |(first, last, piece)| {
@@ -77,7 +93,7 @@ pub fn cumulative(graph: &Graph, direction: crate::graph::Direction, p: &[f32], 
                 let mut acc = 0.0f32;
                 for mv in graph.moves_of(i, direction) {
                     acc += p[mv];
-                    piece[mv - base] = acc;
+                    piece[mv - base] = MoveCdf { cdf: acc, target: graph.move_target[mv] };
                 }
             }
         },
@@ -85,13 +101,13 @@ pub fn cumulative(graph: &Graph, direction: crate::graph::Direction, p: &[f32], 
 }
 
 /// Picks a move in the non-empty `range` by inversion of the uniform `u` against the running
-/// sums `cdf`: the first move whose sum exceeds `u`; the last takes any rounding remainder.
+/// sums: the first move whose sum exceeds `u`; the last takes any rounding remainder.
+///
+/// The sums do not decrease, so that move's offset is the number of sums (last excluded) at or
+/// below `u`: counted without a data-dependent branch, which a random `u` would mispredict.
 #[inline(always)]
-pub fn pick_move(cdf: &[f32], range: std::ops::Range<usize>, u: f32) -> usize {
+pub fn pick_move(cdf: &[MoveCdf], range: std::ops::Range<usize>, u: f32) -> usize {
     let last = range.end - 1;
-    let mut mv = range.start;
-    while mv < last && u >= cdf[mv] {
-        mv += 1;
-    }
-    mv
+    let below: usize = cdf[range.start..last].iter().map(|m| usize::from(u >= m.cdf)).sum();
+    range.start + below
 }
