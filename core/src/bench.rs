@@ -154,8 +154,7 @@ pub fn bench_world(cfg: &BenchConfig, mode: Mode) -> Result<World, PresetError> 
                     generation: 0,
                     cascade: NO_CASCADE,
                 };
-                let life = world.species[k].life;
-                if pool.push(&birth, life, 0).is_none() {
+                if pool.push(&birth, 0).is_none() {
                     return Err(build_error(
                         "<bench>",
                         "capacity",
@@ -194,19 +193,18 @@ impl Traffic {
 }
 
 /// The bytes the vesicle stage touches per vesicle, from the pool's field sizes. Every live
-/// vesicle reads `alive`, `id`, `species`, `loc`, `tau`, `age`, `integ`, `payload` and
-/// `hops`, and writes `prev`, `tau`, `age`, `integ` and `payload` (the fade is on). `loc` and
-/// `hops` are written on a hop; with 16 slots per cache line and hop probabilities of a few
-/// percent or more almost every line of them is written, so they count as written. `root`,
-/// `generation` and `cascade` are read only on docking and are not counted, nor are the
-/// per-node tables (kernel, receptors, activity, accumulators), which stay in cache.
+/// vesicle reads `alive`, `id`, `species`, `loc` and `integ`, and writes `prev` and `integ`.
+/// `loc` and `hops` are written on a hop; with 16 slots per cache line and hop probabilities
+/// of a few percent or more almost every line of them is written, so they count as written.
+/// `payload`, `born` (the fixed law reads it too), `root`, `generation` and `cascade` are read
+/// only by vesicles that may dock and are not counted, nor are the per-node tables (kernel,
+/// receptors, activity, accumulators), which stay in cache.
 pub fn particle_traffic() -> Traffic {
     use std::mem::size_of;
     let read_only = size_of::<bool>() + size_of::<u64>() + size_of::<u16>();
     let read_write = size_of::<u32>() // loc
         + size_of::<u32>() // prev (written only)
-        + size_of::<f32>() * 3 // tau, age, integ
-        + size_of::<[f32; 4]>() // payload
+        + size_of::<f32>() // integ
         + size_of::<u32>(); // hops
     Traffic { read_only, read_write }
 }
@@ -453,7 +451,8 @@ mod tests {
         let r = run(&cfg).expect("runs");
         assert!(r.particle.per_s > 0.0 && r.density.per_s > 0.0);
         assert!(r.particle.baseline.elements_per_s > 0.0 && r.density.ratio() > 0.0);
-        assert_eq!(r.particle.traffic.total(), 91);
+        // alive, id, species read; loc, prev, integ, hops read and written.
+        assert_eq!(r.particle.traffic.total(), 11 + 2 * 16);
         let text = r.to_string();
         assert!(text.contains("particle") && text.contains("density"), "{text}");
     }

@@ -130,8 +130,13 @@ pub struct CompiledSpecies {
     pub survival: f32,
     /// Per-step death probability 1 − S = 1 − exp(−dt/L), computed without cancellation.
     pub death: f32,
-    /// Payload fade factor exp(−dt/τ_c) (1 without fade).
+    /// Payload fade factor exp(−dt/τ_c) per step (1 without fade).
     pub fade: f32,
+    /// ln of `fade`, −dt/τ_c (0 without fade): the payload after k steps is c·exp(k·ln_fade).
+    pub ln_fade: f32,
+    /// Steps a vesicle lives under the fixed law: round(L/dt), at least 1. It dies in the
+    /// step where its remaining lifetime τ = L − age falls to within half a step of 0.
+    pub life_steps: u64,
     /// Hop probability H = 1 − exp(−μ dt).
     pub hop: f32,
     /// 1 / H (0 when H = 0).
@@ -331,6 +336,8 @@ fn compile_one(
         survival: (-dt / s.lifetime.mean).exp(),
         death: -(-dt / s.lifetime.mean).exp_m1(),
         fade: s.payload_fade.map_or(1.0, |tau| (-dt / tau).exp()),
+        ln_fade: s.payload_fade.map_or(0.0, |tau| -dt / tau),
+        life_steps: ((s.lifetime.mean / dt).round() as u64).max(1),
         hop: -(-s.kernel.mobility * dt).exp_m1(),
         inv_hop: {
             let h = -(-s.kernel.mobility * dt).exp_m1();
@@ -360,6 +367,16 @@ fn compile_one(
 }
 
 impl CompiledSpecies {
+    /// The payload `c` of a vesicle after `age_steps` steps of fading.
+    #[inline(always)]
+    pub fn faded(&self, c: [f32; 4], age_steps: u64) -> [f32; 4] {
+        if self.ln_fade == 0.0 {
+            return c;
+        }
+        let f = (self.ln_fade * age_steps as f32).exp();
+        c.map(|v| v * f)
+    }
+
     /// Whether the kernel depends only on the learned biases (every α is 0), so it never
     /// changes and is computed once.
     pub fn kernel_is_static(&self) -> bool {

@@ -42,8 +42,6 @@ impl World {
                     p.species.len(),
                     p.loc.len(),
                     p.prev.len(),
-                    p.tau.len(),
-                    p.age.len(),
                     p.hops.len(),
                     p.integ.len(),
                     p.payload.len(),

@@ -43,15 +43,13 @@ pub struct VesiclePool {
     pub loc: Vec<u32>,
     /// Location at the start of the last step (for drawing a hop in flight).
     pub prev: Vec<u32>,
-    /// Remaining lifetime τ, seconds.
-    pub tau: Vec<f32>,
-    /// Age, seconds (internal state s).
-    pub age: Vec<f32>,
     /// Hops made (internal state s).
     pub hops: Vec<u32>,
     /// Activity integrated over the nodes visited, Σ a·dt (internal state s).
     pub integ: Vec<f32>,
-    /// Payload c.
+    /// Payload c at birth. The payload fades as c·exp(−age/τ_c) (MODEL §2); the fade is
+    /// applied when the payload is used (see [`crate::world::World::payload_of`]), so the
+    /// stored value never changes.
     pub payload: Vec<[f32; 4]>,
     /// Whether the slot holds a live vesicle.
     pub alive: Vec<bool>,
@@ -63,7 +61,8 @@ pub struct VesiclePool {
     pub generation: Vec<u32>,
     /// Tracked cascade slot or [`NO_CASCADE`].
     pub cascade: Vec<u32>,
-    /// Step of birth.
+    /// The first step the vesicle takes part in (it was born at the end of the one before).
+    /// Its age after step t is (t + 1 − born)·dt; its remaining lifetime τ = L − age.
     pub born: Vec<u64>,
     /// The next id to give.
     pub next_id: u64,
@@ -81,16 +80,14 @@ pub struct ChunkMut<'a> {
     pub loc: &'a mut [u32],
     /// Previous locations.
     pub prev: &'a mut [u32],
-    /// Remaining lifetimes.
-    pub tau: &'a mut [f32],
-    /// Ages.
-    pub age: &'a mut [f32],
     /// Hop counts.
     pub hops: &'a mut [u32],
     /// Integrated activity.
     pub integ: &'a mut [f32],
-    /// Payloads.
-    pub payload: &'a mut [[f32; 4]],
+    /// Payloads at birth.
+    pub payload: &'a [[f32; 4]],
+    /// First steps.
+    pub born: &'a [u64],
     /// Liveness.
     pub alive: &'a mut [bool],
     /// Roots.
@@ -130,9 +127,9 @@ impl VesiclePool {
         self.id.is_empty()
     }
 
-    /// Appends a vesicle with a fresh id; returns the id, or `None` when the population is
-    /// full (the caller counts the drop).
-    pub fn push(&mut self, b: &Birth, lifetime: f32, step: u64) -> Option<u64> {
+    /// Appends a vesicle with a fresh id that takes part from step `step` on; returns the id,
+    /// or `None` when the population is full (the caller counts the drop).
+    pub fn push(&mut self, b: &Birth, step: u64) -> Option<u64> {
         if self.live >= self.capacity {
             return None;
         }
@@ -142,8 +139,6 @@ impl VesiclePool {
         self.species.push(b.species);
         self.loc.push(b.node);
         self.prev.push(b.node);
-        self.tau.push(lifetime);
-        self.age.push(0.0);
         self.hops.push(0);
         self.integ.push(0.0);
         self.payload.push(b.payload);
@@ -167,8 +162,7 @@ impl VesiclePool {
             )*};
         }
         retain!(
-            id, species, loc, prev, tau, age, hops, integ, payload, parent, root, generation,
-            cascade, born
+            id, species, loc, prev, hops, integ, payload, parent, root, generation, cascade, born
         );
         self.alive = vec![true; self.id.len()];
         self.live = self.id.len();
@@ -190,11 +184,10 @@ impl VesiclePool {
             species: &self.species,
             loc: &mut self.loc,
             prev: &mut self.prev,
-            tau: &mut self.tau,
-            age: &mut self.age,
             hops: &mut self.hops,
             integ: &mut self.integ,
-            payload: &mut self.payload,
+            payload: &self.payload,
+            born: &self.born,
             alive: &mut self.alive,
             root: &self.root,
             generation: &self.generation,
@@ -208,11 +201,10 @@ impl VesiclePool {
                 species: split_field!(rest, species, len),
                 loc: split_field!(rest, loc, len, mut),
                 prev: split_field!(rest, prev, len, mut),
-                tau: split_field!(rest, tau, len, mut),
-                age: split_field!(rest, age, len, mut),
                 hops: split_field!(rest, hops, len, mut),
                 integ: split_field!(rest, integ, len, mut),
-                payload: split_field!(rest, payload, len, mut),
+                payload: split_field!(rest, payload, len),
+                born: split_field!(rest, born, len),
                 alive: split_field!(rest, alive, len, mut),
                 root: split_field!(rest, root, len),
                 generation: split_field!(rest, generation, len),
@@ -255,7 +247,7 @@ mod tests {
     fn push_compact_keeps_order_and_capacity() {
         let mut p = VesiclePool::new(3);
         for n in 0..4 {
-            let r = p.push(&birth(n), 1.0, 0);
+            let r = p.push(&birth(n), 0);
             assert_eq!(r.is_some(), n < 3);
         }
         assert_eq!(p.live, 3);
@@ -266,7 +258,7 @@ mod tests {
         assert_eq!(p.loc, vec![0, 2]);
         assert_eq!(p.root, vec![0, 2]);
         assert_eq!(p.slot_of(2), Some(1));
-        assert!(p.push(&birth(9), 1.0, 1).is_some());
+        assert!(p.push(&birth(9), 1).is_some());
         assert_eq!(p.id, vec![0, 2, 3]);
         let chunks = p.chunks_mut(2);
         assert_eq!(chunks.len(), 2);

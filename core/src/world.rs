@@ -15,7 +15,6 @@ use crate::host::{Host, ModulationView, Signals};
 use crate::modulation::{Modulation, Releases};
 use crate::preset::{Mode, Preset, PresetError, error::build_error};
 use crate::rng::Rng;
-use crate::species::LifetimeLaw;
 use crate::vesicles::{Birth, NO_CASCADE, VesiclePool};
 
 /// Finished cascades kept for inspection and export.
@@ -272,6 +271,21 @@ impl World {
         }
     }
 
+    /// The payload of the vesicle in `slot` now (faded by its age), particle mode.
+    pub fn payload_of(&self, slot: usize) -> Option<[f32; 4]> {
+        let pool = self.pool()?;
+        let sp = self.species.get(*pool.species.get(slot)? as usize)?;
+        Some(sp.faded(pool.payload[slot], self.step.saturating_sub(pool.born[slot])))
+    }
+
+    /// The age of the vesicle in `slot`, seconds, and its remaining lifetime τ = L − age.
+    pub fn age_of(&self, slot: usize) -> Option<(f32, f32)> {
+        let pool = self.pool()?;
+        let sp = self.species.get(*pool.species.get(slot)? as usize)?;
+        let age = self.step.saturating_sub(pool.born[slot]) as f32 * self.preset.dt;
+        Some((age, sp.life - age))
+    }
+
     /// Free vesicles of species `k` (expected, in density mode).
     pub fn free(&self, k: usize) -> f64 {
         let n = self.n();
@@ -357,6 +371,7 @@ impl World {
                     &StageInputs {
                         rng: &self.rng,
                         step: t32,
+                        now: t,
                         dt,
                         species: &self.species,
                         graph: &self.graph,
@@ -396,15 +411,12 @@ impl World {
                 let mut append = |b: &Birth, cascade_child: bool, events: &mut SpeciesEvents| {
                     let k = b.species as usize;
                     let sp = &species[k];
-                    let life = match sp.law {
-                        LifetimeLaw::Exponential | LifetimeLaw::Fixed => sp.life,
-                    };
                     let mut b = *b;
                     let tracked_root = !cascade_child && sp.cascades;
                     if tracked_root {
                         b.cascade = NO_CASCADE;
                     }
-                    match pool.push(&b, life, t + 1) {
+                    match pool.push(&b, t + 1) {
                         Some(id) => {
                             if tracked_root {
                                 let slot = cascades.open(id, b.species, t + 1);

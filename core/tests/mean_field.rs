@@ -48,7 +48,7 @@ fn run_and_test(text: &str, steps: u64, min_cells: usize) {
         let (mut sum, mut sq) = (0.0f64, 0.0f64);
         for s in 0..pool.len() {
             if pool.alive[s] {
-                let c = pool.payload[s][d] as f64;
+                let c = twin.particles.payload_of(s).expect("live vesicle")[d] as f64;
                 sum += c;
                 sq += c * c;
             }

@@ -1,6 +1,7 @@
 //! The vesicle stage (MODEL §3, stage 3): every free vesicle, independently, decays, docks
 //! (releasing into the fixed-point accumulators and maybe absorbed) or hops, then its payload
-//! fades. Twin of `shaders/decay_dock_hop.wgsl`. Parallel over slot chunks with rayon; every
+//! fades. The fade is kept implicit: a payload is stored as it was at birth and used as
+//! c·fade^age, exactly the per-step product, without rewriting every payload every step. Twin of `shaders/decay_dock_hop.wgsl`. Parallel over slot chunks with rayon; every
 //! draw is keyed by the vesicle's stable id, so the result does not depend on the chunking.
 
 use std::sync::atomic::Ordering;
@@ -22,8 +23,10 @@ pub const CHUNK: usize = 16 * 1024;
 pub struct StageInputs<'a> {
     /// The generator.
     pub rng: &'a Rng,
-    /// Step index (the counter).
+    /// Step index (the counter of the random draws).
     pub step: u32,
+    /// The same step index, whole (for ages).
+    pub now: u64,
     /// dt, seconds.
     pub dt: f32,
     /// Compiled species.
@@ -135,8 +138,7 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
     let g = input.graph;
     let n = g.n();
     let dt = input.dt;
-    let half_dt = 0.5 * dt;
-    let (rng, step) = (input.rng, input.step);
+    let (rng, step, now) = (input.rng, input.step, input.now);
     let (activity, receptors) = (input.activity, input.receptors);
     let mut counts = std::mem::take(&mut out.counts);
     let mut dockers = std::mem::take(&mut out.dockers);
@@ -147,8 +149,7 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
         c.species.len() == len
             && c.loc.len() == len
             && c.prev.len() == len
-            && c.tau.len() == len
-            && c.age.len() == len
+            && c.born.len() == len
             && c.hops.len() == len
             && c.integ.len() == len
             && c.payload.len() == len
@@ -171,13 +172,10 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
         c.prev[k] = i;
         let w = rng.words(step, c.id[k], stream::VESICLE_A);
 
-        // Decay.
-        let tau = c.tau[k] - dt;
-        c.tau[k] = tau;
-        c.age[k] += dt;
+        // Decay. Under the fixed law the vesicle dies in its `life_steps`-th step.
         let dies = match sp.law {
             LifetimeLaw::Exponential => rng::unit(w[0]) < sp.death,
-            LifetimeLaw::Fixed => tau <= half_dt,
+            LifetimeLaw::Fixed => now + 1 - c.born[k] >= sp.life_steps,
         };
         if dies {
             c.alive[k] = false;
@@ -203,9 +201,6 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
         } else {
             counts[s * n + i as usize] += 1;
         }
-        if sp.fade != 1.0 {
-            c.payload[k] = c.payload[k].map(|v| v * sp.fade);
-        }
     }
 
     // Pass 2, vesicles that may dock (in slot order, so cascade births stay in id order).
@@ -214,7 +209,8 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
         let s = c.species[k] as usize;
         let sp = &input.species[s];
         let i = c.loc[k] as usize;
-        let payload = c.payload[k];
+        // The payload faded by its age in steps (the docking rate ignores its scale).
+        let payload = sp.faded(c.payload[k], now - c.born[k]);
         if d.u_dock < sp.dock_p(payload, receptors[i]) {
             out.docked[s] += 1;
             acc.docks[s * n + i].fetch_add(1, Ordering::Relaxed);
@@ -231,9 +227,6 @@ fn run_chunk(c: ChunkMut<'_>, input: &StageInputs, acc: &Accumulators, out: &mut
             hoppers.push(Hopper { k: d.k, u: d.u_hop * sp.inv_hop });
         } else {
             counts[s * n + i] += 1;
-        }
-        if sp.fade != 1.0 {
-            c.payload[k] = payload.map(|v| v * sp.fade);
         }
     }
 
