@@ -23,6 +23,7 @@ pub mod cascade;
 pub mod compile;
 pub mod cpu;
 pub mod density;
+pub mod fastmath;
 pub mod graph;
 pub mod host;
 pub mod invariants;

@@ -88,7 +88,10 @@ impl Modulation {
                 *v *= k;
             }
             for v in self.lr_mult.iter_mut().chain(&mut self.emission_gain) {
-                *v = v.powf(k);
+                // At its default (the common case) a multiplier stays put: skip the powf.
+                if *v != 1.0 {
+                    *v = v.powf(k);
+                }
             }
         }
         let kw = decay(spec.tau_weight, dt);

@@ -9,7 +9,7 @@ use crate::cpu::accumulate::{Accumulators, snapshot};
 use crate::cpu::decay_dock_hop::{self, StageInputs};
 use crate::cpu::emit::{self, EmitInputs};
 use crate::cpu::kernel::{KernelInputs, MoveCdf, cumulative, kernel_probabilities};
-use crate::density::{self, DensityInputs, DensityState};
+use crate::density::{self, DensityInputs, DensityOutputs, DensityState};
 use crate::graph::Graph;
 use crate::host::{Host, ModulationView, Signals};
 use crate::modulation::{Modulation, Releases};
@@ -123,6 +123,8 @@ pub struct World {
     pub docks: Vec<f32>,
     /// Hops per edge in the last step (expected in density mode).
     pub edge_hops: Vec<f32>,
+    /// Releases summed over the last step, per node and channel.
+    pub releases: Releases,
     /// Events of the last step.
     pub last: SpeciesEvents,
     /// Events since the start.
@@ -211,6 +213,7 @@ impl World {
             counts: vec![0.0; n * s],
             docks: vec![0.0; n * s],
             edge_hops: vec![0.0; graph.m()],
+            releases: Releases::zeros(n, s),
             last: SpeciesEvents::zeros(s),
             totals: SpeciesEvents::zeros(s),
             cascades: CascadeTracker::new(CASCADES_KEPT),
@@ -361,7 +364,6 @@ impl World {
         // 3. The population.
         let mut events = SpeciesEvents::zeros(ns);
         let mut warning = None;
-        let releases: Releases;
         match &mut self.population {
             Population::Particles(pool) => {
                 let acc = self.acc.get_or_insert_with(|| Accumulators::new(n, ns));
@@ -382,7 +384,7 @@ impl World {
                     },
                     acc,
                 );
-                releases = acc.releases(n);
+                acc.releases_into(&mut self.releases);
                 for k in 0..ns {
                     events.died[k] = out.died[k] as f64;
                     events.docked[k] = out.docked[k] as f64;
@@ -455,7 +457,7 @@ impl World {
                 }
             }
             Population::Density(state) => {
-                let (r, ev) = density::step(
+                let ev = density::step(
                     state,
                     &DensityInputs {
                         graph: &self.graph,
@@ -465,16 +467,18 @@ impl World {
                         dt,
                         emit: emit_inputs,
                     },
+                    DensityOutputs {
+                        releases: &mut self.releases,
+                        docks: &mut self.docks,
+                        edge_flux: &mut self.edge_hops,
+                    },
                 );
-                releases = r;
                 events.emitted = ev.emitted;
                 events.cascade_born = ev.cascade_births;
                 events.docked = ev.docked;
                 events.absorbed = ev.absorbed;
                 events.died = ev.died;
-                self.docks = ev.docks;
-                self.edge_hops = ev.edge_flux;
-                self.counts.clone_from(&state.rho);
+                self.counts.copy_from_slice(&state.rho);
             }
         }
 
@@ -484,7 +488,7 @@ impl World {
 
         // 4. Modulation relaxes, then releases apply; pathways decay and take their increments.
         self.modulation.relax(&self.preset.modulation, dt);
-        self.modulation.apply(&releases, &self.graph, &self.signals.activity);
+        self.modulation.apply(&self.releases, &self.graph, &self.signals.activity);
         let keep = self.preset.pathway.tau.map_or(1.0, |tau| (-dt / tau).exp());
         for (p, h) in self.pathway.iter_mut().zip(&self.edge_hops) {
             *p = *p * keep + h;

@@ -60,13 +60,13 @@ impl Accumulators {
         self.releases[i * self.stride + ch].fetch_add(to_fixed(amount), Ordering::Relaxed);
     }
 
-    /// The release sums as floating point.
-    pub fn releases(&mut self, n: usize) -> Releases {
-        let mut r = Releases::zeros(n, self.stride - crate::compile::channel::EMISSION_GAIN);
-        for (d, a) in r.data.iter_mut().zip(&mut self.releases) {
+    /// Writes the release sums, as floating point, into `out` (same layout).
+    pub fn releases_into(&mut self, out: &mut Releases) {
+        out.data.resize(self.releases.len(), 0.0);
+        out.stride = self.stride;
+        for (d, a) in out.data.iter_mut().zip(&mut self.releases) {
             *d = *a.get_mut() as f64 / SCALE;
         }
-        r
     }
 }
 

@@ -54,7 +54,7 @@ pub fn kernel_probabilities(
                 }
                 let mut sum = 0.0f32;
                 for o in out.iter_mut() {
-                    *o = (*o - max).exp();
+                    *o = crate::fastmath::exp(*o - max);
                     sum += *o;
                 }
                 let inv = 1.0 / sum;

@@ -77,7 +77,13 @@ pub struct Graph {
     pub move_edge: Vec<u32>,
     /// `n + 1` offsets into `in_moves`, by the node moves arrive at.
     pub in_move_offsets: Vec<u32>,
-    /// Move ids sorted by (target, leaving node, move id): the gather list of the density step.
+    /// Number of forward moves among each node's in-moves (the first ones of its range).
+    pub in_move_forward_len: Vec<u32>,
+    /// The two moves along each edge: `[forward from its source, backward from its
+    /// destination]`.
+    pub edge_moves: Vec<[u32; 2]>,
+    /// Move ids grouped by the node they arrive at: each node's forward in-moves, then its
+    /// backward ones, each in move order (the gather list of the density step).
     pub in_moves: Vec<u32>,
 }
 
@@ -216,8 +222,25 @@ impl Graph {
             }
             move_offsets.push(move_target.len() as u32);
         }
-        let in_move_offsets = offsets(n, &move_target);
-        let in_moves = bucket(&in_move_offsets, &move_target);
+        // Group by (target, backward?): a stable counting sort over 2n keys.
+        let mut is_backward = vec![false; move_target.len()];
+        let mut edge_moves = vec![[0u32; 2]; m];
+        for i in 0..n {
+            let start = move_offsets[i] as usize;
+            let mid = start + move_forward_len[i] as usize;
+            for mv in start..move_offsets[i + 1] as usize {
+                let backward = mv >= mid;
+                is_backward[mv] = backward;
+                edge_moves[move_edge[mv] as usize][usize::from(backward)] = mv as u32;
+            }
+        }
+        let keys: Vec<u32> =
+            move_target.iter().zip(&is_backward).map(|(&t, &b)| 2 * t + u32::from(b)).collect();
+        let key_offsets = offsets(2 * n, &keys);
+        let in_moves = bucket(&key_offsets, &keys);
+        let in_move_offsets: Vec<u32> = (0..=n).map(|i| key_offsets[2 * i]).collect();
+        let in_move_forward_len: Vec<u32> =
+            (0..n).map(|i| key_offsets[2 * i + 1] - key_offsets[2 * i]).collect();
         let label = vec![String::new(); n];
         Ok(Self {
             role,
@@ -236,6 +259,8 @@ impl Graph {
             move_target,
             move_edge,
             in_move_offsets,
+            in_move_forward_len,
+            edge_moves,
             in_moves,
         })
     }
@@ -271,6 +296,18 @@ impl Graph {
     #[inline(always)]
     pub fn move_source(&self, mv: usize) -> usize {
         self.move_from[mv] as usize
+    }
+
+    /// The in-moves of node `i` that a species moving in `direction` can take.
+    pub fn in_moves_of(&self, i: usize, direction: Direction) -> &[u32] {
+        let start = self.in_move_offsets[i] as usize;
+        let mid = start + self.in_move_forward_len[i] as usize;
+        let end = self.in_move_offsets[i + 1] as usize;
+        match direction {
+            Direction::Forward => &self.in_moves[start..mid],
+            Direction::Backward => &self.in_moves[mid..end],
+            Direction::Both => &self.in_moves[start..end],
+        }
     }
 
     /// Whether move `mv` goes against its edge.
@@ -390,6 +427,19 @@ mod tests {
             }
         }
         assert!(seen.iter().all(|&c| c == 1));
+        for i in 0..g.n() {
+            for dir in [Direction::Forward, Direction::Backward] {
+                for &mv in g.in_moves_of(i, dir) {
+                    assert_eq!(g.move_is_backward(mv as usize), dir == Direction::Backward);
+                }
+            }
+        }
+        for e in 0..g.m() {
+            let [f, b] = g.edge_moves[e];
+            assert_eq!(g.move_edge[f as usize] as usize, e);
+            assert_eq!(g.move_edge[b as usize] as usize, e);
+            assert!(!g.move_is_backward(f as usize) && g.move_is_backward(b as usize));
+        }
         assert!(g.move_is_backward(g.moves_of(2, Direction::Backward).start));
         assert!(!g.move_is_backward(0));
     }
