@@ -73,7 +73,7 @@ pub enum Population {
     /// Discrete vesicles.
     Particles(Box<VesiclePool>),
     /// The mean field.
-    Density(DensityState),
+    Density(Box<DensityState>),
 }
 
 /// The whole simulated world.
@@ -175,7 +175,7 @@ impl World {
         let n = graph.n();
         let s = species.len();
         let population = match mode {
-            Mode::Density => Population::Density(DensityState::zeros(n, s)),
+            Mode::Density => Population::Density(Box::new(DensityState::zeros(n, s))),
             Mode::Particle | Mode::Twin => {
                 Population::Particles(Box::new(VesiclePool::new(preset.capacity.max(0) as usize)))
             }
