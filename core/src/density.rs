@@ -17,6 +17,7 @@ use crate::cpu::emit::{EmitInputs, emission_payload, expected_births};
 use crate::graph::Graph;
 use crate::modulation::Releases;
 use crate::species::mat_vec;
+use crate::world::SpeciesEvents;
 
 /// The density state, `[κ · n + i]`, with the step's scratch buffers.
 #[derive(Clone, Debug, Default)]
@@ -66,21 +67,6 @@ impl DensityState {
     }
 }
 
-/// Expected event counts of one density step, per species.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DensityEvents {
-    /// Expected emissions.
-    pub emitted: Vec<f64>,
-    /// Expected cascade births.
-    pub cascade_births: Vec<f64>,
-    /// Expected dockings.
-    pub docked: Vec<f64>,
-    /// Expected absorptions.
-    pub absorbed: Vec<f64>,
-    /// Expected deaths by decay.
-    pub died: Vec<f64>,
-}
-
 /// Inputs of one density step.
 pub struct DensityInputs<'a> {
     /// The graph.
@@ -119,8 +105,8 @@ fn ordered_sum<T: Sync>(xs: &[T], f: impl Fn(&T) -> f64 + Sync) -> f64 {
 }
 
 /// Advances `state` by one step, writing expected releases, dockings and edge flux into `out`;
-/// returns the step's expected events.
-pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs) -> DensityEvents {
+/// returns the step's expected events (nothing is ever dropped).
+pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs) -> SpeciesEvents {
     let g = input.graph;
     let n = g.n();
     let ns = input.species.len();
@@ -135,13 +121,7 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
     }
     sc.birth_mass.clear();
     sc.birth_mass.resize(n * ns, [0.0; 4]);
-    let mut ev = DensityEvents {
-        emitted: vec![0.0; ns],
-        cascade_births: vec![0.0; ns],
-        docked: vec![0.0; ns],
-        absorbed: vec![0.0; ns],
-        died: vec![0.0; ns],
-    };
+    let mut ev = SpeciesEvents::zeros(ns);
 
     // 1. Per-node coefficients and expected dockings.
     for (k, s) in input.species.iter().enumerate() {
@@ -211,7 +191,7 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
             }
         });
     for k in 0..ns {
-        ev.cascade_births[k] = (0..n).map(|i| sc.cascade_rho[i * ns + k] as f64).sum();
+        ev.cascade_born[k] = (0..n).map(|i| sc.cascade_rho[i * ns + k] as f64).sum();
     }
 
     // 4. Transport: a gather over the in-moves each species can take, plus births.

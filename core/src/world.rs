@@ -457,7 +457,7 @@ impl World {
                 }
             }
             Population::Density(state) => {
-                let ev = density::step(
+                events = density::step(
                     state,
                     &DensityInputs {
                         graph: &self.graph,
@@ -473,11 +473,6 @@ impl World {
                         edge_flux: &mut self.edge_hops,
                     },
                 );
-                events.emitted = ev.emitted;
-                events.cascade_born = ev.cascade_births;
-                events.docked = ev.docked;
-                events.absorbed = ev.absorbed;
-                events.died = ev.died;
                 self.counts.copy_from_slice(&state.rho);
             }
         }
