@@ -20,7 +20,8 @@ pub struct CascadeRecord {
     pub size: u64,
     /// Largest generation reached (0: the root alone).
     pub depth: u32,
-    /// Steps from the root's birth to the step its last member died.
+    /// Steps from the root's birth (at the end of a step) to the step in which its last member
+    /// died: at least 1.
     pub duration: u64,
 }
 
@@ -56,7 +57,7 @@ impl CascadeTracker {
         Self { keep, ..Self::default() }
     }
 
-    /// Opens a cascade for a root born at `step`; returns its slot.
+    /// Opens a cascade for a root born at the end of step `step`; returns its slot.
     pub fn open(&mut self, root: u64, species: u16, step: u64) -> u32 {
         let a = Active { number: self.next_number, root, species, size: 1, depth: 0, start: step };
         self.next_number += 1;

@@ -421,7 +421,7 @@ impl World {
                     match pool.push(&b, t + 1) {
                         Some(id) => {
                             if tracked_root {
-                                let slot = cascades.open(id, b.species, t + 1);
+                                let slot = cascades.open(id, b.species, t);
                                 if let Some(last) = pool.cascade.last_mut() {
                                     *last = slot;
                                 }

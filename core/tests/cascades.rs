@@ -58,6 +58,10 @@ fn mean_cascade_size_matches_branching_theory() {
             (mean - theory).abs() < 5.0 * se,
             "m = {m}: mean size {mean:.3} ± {se:.3} (n = {n}), theory {theory:.3}"
         );
+        for c in &w.cascades.finished {
+            assert!(c.duration >= 1, "a cascade lasted no step: {c:?}");
+            assert!((c.depth as u64) < c.size, "deeper than it is large: {c:?}");
+        }
         // Every member was counted: births = sizes − roots.
         let total: f64 = sizes.iter().sum();
         let born = w.totals.emitted[0] + w.totals.cascade_born[0];
