@@ -1,11 +1,12 @@
-//! `nvlab`: the Neuro-Vesicles Lab. With no subcommand it opens the lab window (once the lab
-//! exists; until then it says so and prints the help); the subcommands run headless.
+//! `nvlab`: the Neuro-Vesicles Lab. With no subcommand it opens the lab window; the
+//! subcommands run headless.
 
 mod cli;
+mod lab;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 /// The Neuro-Vesicles Lab: vesicles that live beside a neural network, emitted by activity,
 /// migrating along learned kernels, docking and releasing into the host.
@@ -14,6 +15,18 @@ use clap::{CommandFactory, Parser, Subcommand};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The lab: open this preset (a file or a shipped preset's name) instead of the last one.
+    #[arg(long)]
+    preset: Option<String>,
+    /// The lab: run the real window for `--frames` frames, save it to this PNG and quit.
+    #[arg(long)]
+    screenshot: Option<std::path::PathBuf>,
+    /// The lab: frames before the screenshot.
+    #[arg(long, default_value_t = 30)]
+    frames: u32,
+    /// The lab: start running at once.
+    #[arg(long)]
+    play: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -35,16 +48,14 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => cli::validate::run(&args),
         Some(Command::Presets(args)) => cli::presets::run(&args),
         Some(Command::Bench(args)) => cli::bench::run(&args),
-        None => {
-            eprintln!(
-                "The lab window is not built yet: use the headless subcommands below.\n\
-                 (`nvlab run spiral_film` runs the default preset.)\n"
-            );
-            // Printing help to a closed pipe is not worth an error.
-            let _ = Cli::command().print_help();
-            println!();
-            Ok(ExitCode::SUCCESS)
-        }
+        None => lab::run(lab::LabOptions {
+            preset: cli.preset.as_deref().map(cli::resolve_preset),
+            play: cli.play || cli.screenshot.is_some(),
+            screenshot: cli.screenshot,
+            frames: cli.frames,
+            ..Default::default()
+        })
+        .map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

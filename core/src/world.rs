@@ -240,6 +240,45 @@ impl World {
         })
     }
 
+    /// Replaces the species' recipes in the running world, keeping every vesicle, the host
+    /// and the modulation (the live edit of the species editor). The list must have as many
+    /// species as before (adding or removing one needs a rebuild); the new recipes are
+    /// validated and compiled first, and on any error the world is left as it was.
+    pub fn set_species(
+        &mut self,
+        species: Vec<crate::species::Species>,
+    ) -> Result<(), PresetError> {
+        if species.len() != self.species.len() {
+            return Err(build_error(
+                &self.preset.name,
+                "species",
+                format!(
+                    "a live edit keeps the number of species ({}); adding or removing one \
+                     rebuilds the world",
+                    self.species.len()
+                ),
+            ));
+        }
+        let mut preset = self.preset.clone();
+        preset.species = species;
+        if let Err(errors) = crate::preset::validate::validate(&preset)
+            && let Some(first) = errors.into_iter().next()
+        {
+            return Err(first.in_file(self.preset.name.clone()));
+        }
+        let compiled = compile_species(&preset, &self.graph)
+            .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
+        self.species = compiled;
+        self.preset = preset;
+        // Directions may have changed: the kernels are rebuilt from zero next step.
+        for (p, c) in self.kernel.iter_mut().zip(&mut self.kernel_cdf) {
+            p.fill(0.0);
+            c.fill(MoveCdf::default());
+        }
+        self.kernel_fresh.fill(false);
+        Ok(())
+    }
+
     /// Number of nodes.
     pub fn n(&self) -> usize {
         self.graph.n()

@@ -151,3 +151,32 @@ fn full_population_drops_births_and_warns() {
     assert!(w.warnings.iter().any(|m| m.contains("population is full")), "{:?}", w.warnings);
     common::check(&w);
 }
+
+#[test]
+fn live_species_edit_keeps_the_population() {
+    let mut w = common::world(
+        &pulse(1000.0, "lifetime: (mean: 1e6), kernel: (mobility: 0.0), docking: (rate: 0.0)"),
+        Mode::Particle,
+    );
+    w.step_once();
+    let n0 = w.free(0);
+    assert!(n0 > 50.0);
+    // Let them move: every vesicle at node 0 now hops (mobility high) to nodes 1 and 2.
+    let mut species = w.preset.species.clone();
+    species[0].kernel.mobility = 1000.0;
+    w.set_species(species.clone()).expect("valid edit");
+    w.step_once();
+    assert_eq!(w.free(0), n0, "the edit lost vesicles");
+    assert_eq!(w.counts[0], 0.0, "nobody hopped after the edit");
+    common::check(&w);
+    // A bad edit is refused and changes nothing.
+    species[0].kernel.temperature = -1.0;
+    let err = w.set_species(species).expect_err("invalid");
+    assert!(err.to_string().contains("temperature"), "{err}");
+    assert_eq!(w.preset.species[0].kernel.temperature, 1.0);
+    // Adding a species needs a rebuild.
+    let mut more = w.preset.species.clone();
+    more.push(more[0].clone());
+    more[1].name = "other".into();
+    assert!(w.set_species(more).is_err());
+}

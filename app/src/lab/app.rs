@@ -1,0 +1,334 @@
+//! `LabApp`: the persisted UI state, the simulation, and the one place commands are applied.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use eframe::egui::{self, RichText};
+use nv_core::Mode;
+use serde::{Deserialize, Serialize};
+
+use super::command::AppCommand;
+use super::panels::{self, library::Card, network::ViewState};
+use super::sim::Simulation;
+use super::{LabOptions, screenshot};
+
+/// What the lab remembers between runs.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct UiState {
+    /// The last preset opened.
+    pub last_preset: Option<PathBuf>,
+    /// The last mode.
+    pub mode: Option<Mode>,
+    /// The last speed.
+    pub speed: Option<f32>,
+    /// Pan and zoom of the network view.
+    pub view: ViewState,
+    /// Whether the first-run hint was dismissed.
+    pub hint_seen: bool,
+}
+
+const STATE_KEY: &str = "nvlab_ui_state";
+
+/// The lab.
+pub struct LabApp {
+    state: UiState,
+    sim: Simulation,
+    cards: Vec<Card>,
+    selected: Option<usize>,
+    error: Option<String>,
+    notice: Option<String>,
+    seed_text: String,
+    show_help: bool,
+    commands: Vec<AppCommand>,
+    options: LabOptions,
+    frames: u32,
+    last_frame: Instant,
+    fps: f32,
+    pending_screenshot: Option<PathBuf>,
+}
+
+/// The tiny chain, built into the binary: what the lab shows when nothing else loads.
+fn fallback() -> Simulation {
+    let preset = nv_core::preset::from_str(
+        include_str!("../../../presets/tiny_chain.ron"),
+        "tiny_chain.ron (built in)",
+    )
+    .expect("the built-in tiny_chain preset is valid (the preset tests load it)");
+    Simulation::new(preset, Mode::Particle, None)
+        .expect("the built-in tiny_chain preset builds (the preset tests build it)")
+}
+
+/// The shipped default preset.
+fn default_preset() -> PathBuf {
+    crate::cli::presets_dir().join("spiral_film.ron")
+}
+
+impl LabApp {
+    /// Builds the lab: restores the UI state and opens the preset (the one asked for, else the
+    /// last one, else `spiral_film`; if it does not load, the shipped tiny chain, with the
+    /// error shown).
+    pub fn new(cc: &eframe::CreationContext<'_>, options: LabOptions) -> Self {
+        let state: UiState =
+            cc.storage.and_then(|s| eframe::get_value(s, STATE_KEY)).unwrap_or_default();
+        let mode = state.mode.unwrap_or(Mode::Particle);
+        let wanted = options
+            .preset
+            .clone()
+            .or_else(|| state.last_preset.clone().filter(|p| p.exists()))
+            .unwrap_or_else(default_preset);
+        let mut error = None;
+        let mut sim = match Simulation::load(&wanted, mode) {
+            Ok(s) => s,
+            Err(e) => {
+                error = Some(e);
+                fallback()
+            }
+        };
+        sim.speed = state.speed.unwrap_or(1.0);
+        sim.playing = options.play;
+        let seed_text = sim.world.preset.seed.to_string();
+        Self {
+            state,
+            seed_text,
+            sim,
+            cards: panels::library::cards(),
+            selected: None,
+            error,
+            notice: None,
+            show_help: false,
+            commands: Vec::new(),
+            options,
+            frames: 0,
+            last_frame: Instant::now(),
+            fps: 0.0,
+            pending_screenshot: None,
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        if ctx.egui_wants_keyboard_input() {
+            return;
+        }
+        ctx.input(|i| {
+            if i.key_pressed(egui::Key::Space) {
+                self.commands.push(AppCommand::TogglePlay);
+            }
+            if i.key_pressed(egui::Key::ArrowRight) {
+                self.commands.push(AppCommand::Step(1));
+            }
+            if i.key_pressed(egui::Key::R) {
+                self.commands.push(AppCommand::Reset);
+            }
+            if i.key_pressed(egui::Key::F12) {
+                let name = format!("nvlab-step{}.png", self.sim.world.step);
+                self.commands.push(AppCommand::Screenshot(PathBuf::from(name)));
+            }
+            if i.key_pressed(egui::Key::Questionmark) {
+                self.commands.push(AppCommand::ToggleHelp);
+            }
+        });
+    }
+
+    /// Applies the queued commands (after the UI pass).
+    fn apply(&mut self, ctx: &egui::Context) {
+        for cmd in std::mem::take(&mut self.commands) {
+            match cmd {
+                AppCommand::TogglePlay => self.sim.playing = !self.sim.playing,
+                AppCommand::Step(n) => {
+                    self.sim.playing = false;
+                    for _ in 0..n {
+                        self.sim.step();
+                    }
+                    self.sim.progress = 1.0;
+                }
+                AppCommand::Reset => self.rebuild(self.sim.world.preset.clone(), self.sim.mode),
+                AppCommand::SetSeed(seed) => {
+                    let mut p = self.sim.world.preset.clone();
+                    p.seed = seed;
+                    self.rebuild(p, self.sim.mode);
+                }
+                AppCommand::SetMode(mode) => self.rebuild(self.sim.world.preset.clone(), mode),
+                AppCommand::SetSpeed(s) => self.sim.speed = s,
+                AppCommand::LoadPreset(path) => match Simulation::load(&path, self.sim.mode) {
+                    Ok(mut s) => {
+                        s.speed = self.sim.speed;
+                        self.sim = s;
+                        self.selected = None;
+                        self.seed_text = self.sim.world.preset.seed.to_string();
+                        self.state.last_preset = Some(path);
+                        self.state.view = ViewState::default();
+                        self.error = None;
+                    }
+                    // The current world is kept.
+                    Err(e) => self.error = Some(e),
+                },
+                AppCommand::SelectNode(n) => self.selected = n,
+                AppCommand::Screenshot(path) => {
+                    self.pending_screenshot = Some(path);
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(
+                        egui::UserData::default(),
+                    ));
+                }
+                AppCommand::ToggleHelp => self.show_help = !self.show_help,
+            }
+        }
+    }
+
+    fn rebuild(&mut self, preset: nv_core::Preset, mode: Mode) {
+        match self.sim.rebuilt(preset, mode) {
+            Ok(s) => {
+                self.sim = s;
+                self.seed_text = self.sim.world.preset.seed.to_string();
+                self.state.mode = Some(mode);
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Saves a screenshot that arrived, and ends a `--screenshot` run.
+    fn screenshots(&mut self, ctx: &egui::Context) {
+        let images: Vec<std::sync::Arc<egui::ColorImage>> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::Screenshot { image, .. } => Some(image.clone()),
+                    _ => None,
+                })
+                .collect()
+        });
+        for image in images {
+            let Some(path) = self.pending_screenshot.take() else { continue };
+            match screenshot::save_png(&image, &path) {
+                Ok(()) => {
+                    let is_blank = screenshot::is_blank(&image);
+                    if !is_blank {
+                        self.options
+                            .screenshot_ok
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    let blank = if is_blank { " (the image is blank!)" } else { "" };
+                    self.notice = Some(format!("saved {}{blank}", path.display()));
+                    eprintln!(
+                        "nvlab: saved {} ({}×{}){blank}",
+                        path.display(),
+                        image.size[0],
+                        image.size[1]
+                    );
+                }
+                Err(e) => self.error = Some(format!("cannot save {}: {e}", path.display())),
+            }
+            if self.options.screenshot.is_some() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn help(&mut self, ctx: &egui::Context) {
+        let mut open = self.show_help;
+        egui::Window::new("Shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
+            egui::Grid::new("keys").num_columns(2).show(ui, |ui| {
+                for (k, what) in [
+                    ("Space", "play / pause"),
+                    ("→", "one step"),
+                    ("R", "reset the world (same preset and seed)"),
+                    ("F12", "save a screenshot (PNG) in the current folder"),
+                    ("?", "this overlay"),
+                    ("drag / scroll", "pan / zoom the network; double-click resets the view"),
+                    ("click a node", "inspect it"),
+                ] {
+                    ui.label(RichText::new(k).strong());
+                    ui.label(what);
+                    ui.end_row();
+                }
+            });
+        });
+        self.show_help = open;
+    }
+}
+
+impl eframe::App for LabApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let now = Instant::now();
+        let dt = now.duration_since(self.last_frame).as_secs_f32();
+        self.last_frame = now;
+        if dt > 0.0 {
+            self.fps = 0.9 * self.fps + 0.1 / dt;
+        }
+        self.shortcuts(&ctx);
+        self.sim.frame();
+        self.screenshots(&ctx);
+
+        egui::Panel::top("top_bar").show(ui, |ui| {
+            panels::top_bar::show(ui, &self.sim, self.fps, &mut self.seed_text, &mut self.commands);
+        });
+        egui::Panel::left("library").resizable(true).default_size(290.0).show(ui, |ui| {
+            panels::library::show(ui, &self.cards, &self.sim, &mut self.commands);
+        });
+        egui::Panel::right("inspector").resizable(true).default_size(300.0).show(ui, |ui| {
+            panels::inspector::show(ui, &self.sim, self.selected);
+        });
+        egui::Panel::bottom("plots").resizable(true).default_size(200.0).show(ui, |ui| {
+            panels::plots::show(ui, &self.sim);
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            if let Some(e) = self.error.clone() {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("⚠ {e}")).color(egui::Color32::from_rgb(240, 100, 80)));
+                    if ui.small_button("dismiss").clicked() {
+                        self.error = None;
+                    }
+                });
+            }
+            if let Some(n) = self.notice.clone() {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(n).weak());
+                    if ui.small_button("ok").clicked() {
+                        self.notice = None;
+                    }
+                });
+            }
+            if !self.state.hint_seen {
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new("New here? Pick an experiment in the preset library on the left, then press Space to run it.").italics());
+                    if ui.small_button("got it").clicked() {
+                        self.state.hint_seen = true;
+                    }
+                });
+            }
+            let title = format!(
+                "{} — {} · {}",
+                self.sim.world.preset.name,
+                self.sim.path.as_ref().map_or("(unsaved)".into(), |p| p.display().to_string()),
+                match self.sim.mode {
+                    Mode::Particle => "particles",
+                    Mode::Density => "density (mean field; a fixed lifetime law is approximated by the exponential one)",
+                    Mode::Twin => "twin: particles drawn, mean field in the inspector",
+                }
+            );
+            ui.label(RichText::new(title).small().weak());
+            panels::network::show(ui, &self.sim, &mut self.state.view, self.selected, &mut self.commands);
+        });
+        self.help(&ctx);
+        self.apply(&ctx);
+
+        self.frames += 1;
+        if let Some(path) = &self.options.screenshot
+            && self.frames == self.options.frames.max(1)
+            && self.pending_screenshot.is_none()
+        {
+            self.commands.push(AppCommand::Screenshot(path.clone()));
+        }
+        ctx.request_repaint();
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.state.speed = Some(self.sim.speed);
+        self.state.mode = Some(self.sim.mode);
+        if let Some(p) = &self.sim.path {
+            self.state.last_preset = Some(p.clone());
+        }
+        eframe::set_value(storage, STATE_KEY, &self.state);
+    }
+}

@@ -1,0 +1,95 @@
+//! The plotted time series, one sample per step, and their decimation for drawing.
+
+/// Recorded series.
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    /// Step of each sample.
+    pub step: Vec<f64>,
+    /// Free vesicles per species (outer: species).
+    pub free: Vec<Vec<f64>>,
+    /// Dockings per step per species.
+    pub docked: Vec<Vec<f64>>,
+    /// Host loss (NaN where none).
+    pub loss: Vec<f64>,
+    /// Host accuracy (NaN where none).
+    pub accuracy: Vec<f64>,
+    /// Mean gain over nodes.
+    pub mean_gain: Vec<f64>,
+}
+
+impl History {
+    /// An empty history for `species` species.
+    pub fn new(species: usize) -> Self {
+        Self {
+            free: vec![Vec::new(); species],
+            docked: vec![Vec::new(); species],
+            ..Self::default()
+        }
+    }
+
+    /// Appends one sample.
+    pub fn push(&mut self, world: &nv_core::World) {
+        self.step.push(world.step as f64);
+        for (k, v) in self.free.iter_mut().enumerate() {
+            v.push(world.free(k));
+        }
+        for (k, v) in self.docked.iter_mut().enumerate() {
+            v.push(world.last.docked.get(k).copied().unwrap_or(0.0));
+        }
+        self.loss.push(world.signals.loss.map_or(f64::NAN, f64::from));
+        self.accuracy.push(world.signals.accuracy.map_or(f64::NAN, f64::from));
+        let g = &world.modulation.gain;
+        self.mean_gain.push(g.iter().map(|&x| x as f64).sum::<f64>() / g.len().max(1) as f64);
+    }
+}
+
+/// At most `2 · buckets` points of `(x, y)` keeping each bucket's minimum and maximum, so
+/// spikes stay visible however long the run.
+pub fn decimate(x: &[f64], y: &[f64], buckets: usize) -> Vec<[f64; 2]> {
+    let len = x.len().min(y.len());
+    if len <= 2 * buckets.max(1) {
+        return (0..len).filter(|&i| y[i].is_finite()).map(|i| [x[i], y[i]]).collect();
+    }
+    let per = len.div_ceil(buckets);
+    let mut out = Vec::with_capacity(2 * buckets);
+    for start in (0..len).step_by(per) {
+        let end = (start + per).min(len);
+        let (mut lo, mut hi) = (None::<usize>, None::<usize>);
+        for i in start..end {
+            if !y[i].is_finite() {
+                continue;
+            }
+            if lo.is_none_or(|l| y[i] < y[l]) {
+                lo = Some(i);
+            }
+            if hi.is_none_or(|h| y[i] > y[h]) {
+                hi = Some(i);
+            }
+        }
+        if let (Some(a), Some(b)) = (lo, hi) {
+            let (first, second) = if a <= b { (a, b) } else { (b, a) };
+            out.push([x[first], y[first]]);
+            if second != first {
+                out.push([x[second], y[second]]);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimate;
+
+    #[test]
+    fn decimation_keeps_extremes() {
+        let x: Vec<f64> = (0..10_000).map(f64::from).collect();
+        let mut y = vec![0.0; 10_000];
+        y[5_001] = 9.0;
+        y[7_777] = -3.0;
+        let d = decimate(&x, &y, 100);
+        assert!(d.len() <= 200);
+        assert!(d.iter().any(|p| p[1] == 9.0) && d.iter().any(|p| p[1] == -3.0));
+        assert_eq!(decimate(&x[..10], &y[..10], 100).len(), 10);
+    }
+}

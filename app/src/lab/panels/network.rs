@@ -1,0 +1,253 @@
+//! The network view: nodes coloured by activity, density halos, pathway traces as edge width,
+//! and the vesicles as species-coloured dots, moving along their edges in slow motion. Drag to
+//! pan, scroll to zoom, click a node to inspect it.
+
+use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
+
+use crate::lab::command::AppCommand;
+use crate::lab::sim::Simulation;
+
+/// Most vesicles drawn one by one; above it every k-th is drawn and the view says so.
+pub const DRAW_BUDGET: usize = 30_000;
+
+/// Pan and zoom of the view (persisted).
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ViewState {
+    /// Zoom factor (1: the graph fits the panel).
+    pub zoom: f32,
+    /// Pan, in points.
+    pub pan: [f32; 2],
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        Self { zoom: 1.0, pan: [0.0, 0.0] }
+    }
+}
+
+/// Maps layout positions to the screen.
+struct Transform {
+    center: Pos2,
+    mid: [f32; 2],
+    scale: f32,
+}
+
+impl Transform {
+    /// Fits `pos` into `rect`, leaving `margin` points free on each side (left, top, right,
+    /// bottom) for the legends.
+    fn new(pos: &[[f32; 2]], rect: Rect, margin: [f32; 4], view: &ViewState) -> Self {
+        let (mut lo, mut hi) = ([f32::MAX; 2], [f32::MIN; 2]);
+        for p in pos {
+            for d in 0..2 {
+                lo[d] = lo[d].min(p[d]);
+                hi[d] = hi[d].max(p[d]);
+            }
+        }
+        let span = [(hi[0] - lo[0]).max(1e-6), (hi[1] - lo[1]).max(1e-6)];
+        let inner = Rect::from_min_max(
+            rect.min + Vec2::new(margin[0], margin[1]),
+            rect.max - Vec2::new(margin[2], margin[3]),
+        );
+        let fit = (inner.width() / span[0]).min(inner.height() / span[1]).max(1e-3);
+        Self {
+            center: inner.center() + Vec2::from(view.pan),
+            mid: [(lo[0] + hi[0]) * 0.5, (lo[1] + hi[1]) * 0.5],
+            scale: fit * view.zoom,
+        }
+    }
+
+    fn at(&self, p: [f32; 2]) -> Pos2 {
+        self.center
+            + Vec2::new((p[0] - self.mid[0]) * self.scale, (p[1] - self.mid[1]) * self.scale)
+    }
+}
+
+/// Blue (negative) – grey (0) – orange (positive) for a signed value.
+fn diverging(v: f32) -> Color32 {
+    let t = v.tanh();
+    let grey = [70.0, 74.0, 82.0];
+    let end = if t >= 0.0 { [245.0, 166.0, 35.0] } else { [70.0, 140.0, 240.0] };
+    let a = t.abs();
+    let c: Vec<u8> = (0..3).map(|i| (grey[i] + (end[i] - grey[i]) * a) as u8).collect();
+    Color32::from_rgb(c[0], c[1], c[2])
+}
+
+/// A small deterministic offset for a vesicle around its node, so many do not overlap.
+fn jitter(id: u64, radius: f32) -> Vec2 {
+    let h = nv_core::rng::mix32((id as u32) ^ nv_core::rng::mix32((id >> 32) as u32));
+    let angle = (h & 0xffff) as f32 / 65536.0 * std::f32::consts::TAU;
+    let r = radius * ((h >> 16) as f32 / 65536.0).sqrt();
+    Vec2::angled(angle) * r
+}
+
+/// Draws the view; pushes a selection when a node is clicked.
+pub fn show(
+    ui: &mut egui::Ui,
+    sim: &Simulation,
+    view: &mut ViewState,
+    selected: Option<usize>,
+    out: &mut Vec<AppCommand>,
+) {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+    let rect = response.rect;
+    painter.rect_filled(rect, 0.0, Color32::from_rgb(18, 20, 26));
+    if response.dragged() {
+        let d = response.drag_delta();
+        view.pan = [view.pan[0] + d.x, view.pan[1] + d.y];
+    }
+    if response.hovered() {
+        let scroll = ui.input(|i| i.smooth_scroll_delta.y);
+        if scroll != 0.0 {
+            view.zoom = (view.zoom * (scroll * 0.002).exp()).clamp(0.1, 50.0);
+        }
+    }
+    if response.double_clicked() {
+        *view = ViewState::default();
+    }
+    let w = &sim.world;
+    let g = &w.graph;
+    let n = g.n();
+    let legend_top = 24.0 + 18.0 * w.species.len() as f32;
+    let tf = Transform::new(&g.pos, rect, [130.0, legend_top.min(120.0), 40.0, 90.0], view);
+    let pos: Vec<Pos2> = g.pos.iter().map(|&p| tf.at(p)).collect();
+    let node_r =
+        (tf.scale * 0.35 / (n as f32).sqrt().max(1.0)).clamp(2.5, 14.0) * view.zoom.sqrt().min(2.0);
+
+    // Edges, with pathway traces as width and colour.
+    let max_pi = w.pathway.iter().copied().fold(0.0f32, f32::max).max(1e-6);
+    let draw_edges = g.m() <= 60_000;
+    if draw_edges {
+        for e in 0..g.m() {
+            let (a, b) = (pos[g.edge_src[e] as usize], pos[g.edge_dst[e] as usize]);
+            let t = (w.pathway[e] / max_pi).sqrt();
+            let stroke = if t > 0.02 {
+                Stroke::new(
+                    0.6 + 3.5 * t,
+                    Color32::from_rgba_unmultiplied(255, 200, 90, (40.0 + 200.0 * t) as u8),
+                )
+            } else {
+                Stroke::new(0.6, Color32::from_rgba_unmultiplied(120, 130, 150, 60))
+            };
+            painter.line_segment([a, b], stroke);
+        }
+    }
+
+    // Density halos: free vesicles (or ρ) summed over species.
+    let ns = w.species.len();
+    let totals: Vec<f32> = (0..n).map(|i| (0..ns).map(|k| w.counts[k * n + i]).sum()).collect();
+    let max_total = totals.iter().copied().fold(0.0f32, f32::max).max(1e-6);
+    for i in 0..n {
+        if totals[i] > 0.0 {
+            let t = (totals[i] / max_total).sqrt();
+            painter.circle_filled(
+                pos[i],
+                node_r * (1.3 + 1.7 * t),
+                Color32::from_rgba_unmultiplied(120, 220, 255, (18.0 + 60.0 * t) as u8),
+            );
+        }
+    }
+    // Nodes by activity; docking flashes.
+    let docks: Vec<f32> = (0..n).map(|i| (0..ns).map(|k| w.docks[k * n + i]).sum()).collect();
+    for i in 0..n {
+        painter.circle_filled(pos[i], node_r, diverging(w.signals.activity[i]));
+        if docks[i] > 0.0 {
+            painter.circle_stroke(
+                pos[i],
+                node_r + 2.0,
+                Stroke::new(1.5, Color32::from_rgb(255, 255, 255)),
+            );
+        }
+        if selected == Some(i) {
+            painter.circle_stroke(
+                pos[i],
+                node_r + 5.0,
+                Stroke::new(2.0, Color32::from_rgb(120, 255, 160)),
+            );
+        }
+    }
+
+    // Vesicles, interpolated along their hop in slow motion.
+    let mut note = None;
+    if let Some(pool) = w.pool() {
+        let live = pool.live;
+        let every = live.div_ceil(DRAW_BUDGET).max(1);
+        if every > 1 {
+            note = Some(format!("showing 1 in {every} of {live} vesicles"));
+        }
+        let colors: Vec<Color32> = (0..ns).map(|k| super::species_color(w, k)).collect();
+        let dot = (node_r * 0.28).clamp(1.2, 3.5);
+        let mut drawn = 0usize;
+        for s in 0..pool.len() {
+            if !pool.alive[s] {
+                continue;
+            }
+            drawn += 1;
+            if !drawn.is_multiple_of(every) {
+                continue;
+            }
+            let (a, b) = (pos[pool.prev[s] as usize], pos[pool.loc[s] as usize]);
+            let p = a + (b - a) * sim.progress + jitter(pool.id[s], node_r * 1.4);
+            painter.circle_filled(p, dot, colors[pool.species[s] as usize]);
+        }
+    }
+
+    // Legend.
+    let mut y = rect.top() + 8.0;
+    let font = egui::FontId::proportional(12.0);
+    for k in 0..ns {
+        let p = Pos2::new(rect.left() + 14.0, y + 7.0);
+        painter.circle_filled(p, 5.0, super::species_color(w, k));
+        painter.text(
+            p + Vec2::new(10.0, 0.0),
+            egui::Align2::LEFT_CENTER,
+            &w.species[k].name,
+            font.clone(),
+            Color32::LIGHT_GRAY,
+        );
+        y += 18.0;
+    }
+    let halo = if w.density().is_some() {
+        "halo: expected density ρ"
+    } else {
+        "halo: vesicles at the node"
+    };
+    let lines = [
+        "node colour: activity (blue < 0 < orange)".to_string(),
+        halo.to_string(),
+        "edge width: pathway trace π".to_string(),
+        "white ring: docking this step".to_string(),
+    ];
+    for (k, l) in lines.iter().chain(note.iter()).enumerate() {
+        painter.text(
+            Pos2::new(
+                rect.left() + 8.0,
+                rect.bottom() - 10.0 - 16.0 * (lines.len() + note.iter().count() - 1 - k) as f32,
+            ),
+            egui::Align2::LEFT_BOTTOM,
+            l,
+            font.clone(),
+            Color32::from_gray(150),
+        );
+    }
+    if !draw_edges {
+        painter.text(
+            rect.right_top() + Vec2::new(-8.0, 8.0),
+            egui::Align2::RIGHT_TOP,
+            "edges hidden (more than 60,000)",
+            font,
+            Color32::from_gray(150),
+        );
+    }
+
+    // Selection: the nearest node within reach of the click.
+    if response.clicked()
+        && let Some(click) = response.interact_pointer_pos()
+    {
+        let best = (0..n)
+            .map(|i| (i, pos[i].distance(click)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .filter(|&(_, d)| d <= node_r + 6.0)
+            .map(|(i, _)| i);
+        out.push(AppCommand::SelectNode(best));
+    }
+}

@@ -1,0 +1,62 @@
+//! The bottom panel: counts per species, dockings, and the host's loss and accuracy, with one
+//! shared time axis; series are decimated (min/max per bucket) so long runs stay smooth.
+
+use eframe::egui;
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+use crate::lab::history::decimate;
+use crate::lab::sim::Simulation;
+
+/// Draws the plots.
+pub fn show(ui: &mut egui::Ui, sim: &Simulation) {
+    let h = &sim.history;
+    let w = &sim.world;
+    let buckets = (ui.available_width() as usize).max(100);
+    let height = ui.available_height().max(80.0);
+    let has_host = h.loss.iter().any(|v| v.is_finite());
+    let width = if has_host { ui.available_width() / 2.0 - 6.0 } else { ui.available_width() };
+    ui.horizontal(|ui| {
+        Plot::new("counts")
+            .legend(Legend::default())
+            .height(height)
+            .width(width)
+            .x_axis_label("step")
+            .show(ui, |p| {
+                for (k, s) in w.species.iter().enumerate() {
+                    let pts = decimate(&h.step, &h.free[k], buckets);
+                    p.line(
+                        Line::new(format!("{} free", s.name), PlotPoints::from(pts))
+                            .color(super::species_color(w, k)),
+                    );
+                    let docks = decimate(&h.step, &h.docked[k], buckets);
+                    p.line(
+                        Line::new(format!("{} docked/step", s.name), PlotPoints::from(docks))
+                            .color(super::species_color(w, k).gamma_multiply(0.5)),
+                    );
+                }
+            });
+        if has_host {
+            Plot::new("host")
+                .legend(Legend::default())
+                .height(height)
+                .width(width)
+                .x_axis_label("step")
+                .include_y(0.0)
+                .include_y(1.0)
+                .show(ui, |p| {
+                    p.line(Line::new(
+                        "test loss",
+                        PlotPoints::from(decimate(&h.step, &h.loss, buckets)),
+                    ));
+                    p.line(Line::new(
+                        "test accuracy",
+                        PlotPoints::from(decimate(&h.step, &h.accuracy, buckets)),
+                    ));
+                    p.line(Line::new(
+                        "mean gain",
+                        PlotPoints::from(decimate(&h.step, &h.mean_gain, buckets)),
+                    ));
+                });
+        }
+    });
+}

@@ -1,0 +1,92 @@
+//! The top bar: play, step, reset, speed, seed, mode, and the live readout.
+
+use eframe::egui::{self, RichText};
+use nv_core::Mode;
+
+use crate::lab::command::AppCommand;
+use crate::lab::sim::Simulation;
+
+/// Draws the bar; `fps` is the measured frame rate.
+pub fn show(
+    ui: &mut egui::Ui,
+    sim: &Simulation,
+    fps: f32,
+    seed_text: &mut String,
+    out: &mut Vec<AppCommand>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        let play = if sim.playing { "⏸ Pause" } else { "▶ Play" };
+        if ui.button(play).on_hover_text("Space").clicked() {
+            out.push(AppCommand::TogglePlay);
+        }
+        if ui.button("⏭ Step").on_hover_text("→ (right arrow)").clicked() {
+            out.push(AppCommand::Step(1));
+        }
+        if ui.button("⏩ 100").on_hover_text("Take 100 steps").clicked() {
+            out.push(AppCommand::Step(100));
+        }
+        if ui
+            .button("⟲ Reset")
+            .on_hover_text("R: rebuild the world from its preset and seed")
+            .clicked()
+        {
+            out.push(AppCommand::Reset);
+        }
+        ui.separator();
+        let mut speed = sim.speed;
+        let slider =
+            egui::Slider::new(&mut speed, 0.05..=200.0).logarithmic(true).text("steps/frame");
+        if ui.add(slider).on_hover_text("Below 1: slow motion").changed() {
+            out.push(AppCommand::SetSpeed(speed));
+        }
+        ui.separator();
+        ui.label("seed");
+        let resp = ui.add(egui::TextEdit::singleline(seed_text).desired_width(90.0));
+        if resp.lost_focus() {
+            match seed_text.trim().parse::<u64>() {
+                Ok(s) if s != sim.world.preset.seed => out.push(AppCommand::SetSeed(s)),
+                Ok(_) => {}
+                Err(_) => *seed_text = sim.world.preset.seed.to_string(),
+            }
+        }
+        ui.separator();
+        for (mode, label, tip) in [
+            (Mode::Particle, "Particles", "Discrete vesicles"),
+            (Mode::Density, "Density", "The mean-field density relaxation"),
+            (Mode::Twin, "Twin", "Particles and their mean field side by side"),
+        ] {
+            if ui.selectable_label(sim.mode == mode, label).on_hover_text(tip).clicked()
+                && sim.mode != mode
+            {
+                out.push(AppCommand::SetMode(mode));
+            }
+        }
+        ui.separator();
+        ui.label(RichText::new("Backend: CPU").weak())
+            .on_hover_text("The GPU engine is not built yet; the CPU engine runs everything.");
+        ui.separator();
+        let alive = sim.world.pool().map_or_else(
+            || {
+                format!(
+                    "{:.0} expected",
+                    (0..sim.world.species.len()).map(|k| sim.world.free(k)).sum::<f64>()
+                )
+            },
+            |p| p.live.to_string(),
+        );
+        let dropped: f64 = sim.world.totals.dropped.iter().sum();
+        ui.label(format!(
+            "step {} · {:.0} fps · {:.0} steps/s · {alive} vesicles",
+            sim.world.step, fps, sim.steps_per_s
+        ));
+        if dropped > 0.0 {
+            ui.label(
+                RichText::new(format!("{dropped:.0} births dropped (population full)"))
+                    .color(egui::Color32::from_rgb(230, 90, 70)),
+            );
+        }
+        if ui.button("?").on_hover_text("Shortcuts").clicked() {
+            out.push(AppCommand::ToggleHelp);
+        }
+    });
+}
