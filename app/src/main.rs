@@ -1,8 +1,7 @@
 //! `nvlab`: the Neuro-Vesicles Lab. With no subcommand it opens the lab window; the
 //! subcommands run headless.
 
-mod cli;
-mod lab;
+use nv_lab::{cli, lab};
 
 use std::process::ExitCode;
 
