@@ -8,6 +8,7 @@ use nv_core::Mode;
 use serde::{Deserialize, Serialize};
 
 use super::command::AppCommand;
+use super::files::{self, FileState};
 use super::panels::{self, library::Card, network::ViewState};
 use super::sim::Simulation;
 use super::{LabOptions, screenshot};
@@ -25,6 +26,24 @@ pub struct UiState {
     pub view: ViewState,
     /// Whether the first-run hint was dismissed.
     pub hint_seen: bool,
+    /// Recently opened or saved preset files, most recent first (at most 10).
+    #[serde(default)]
+    pub recent: Vec<PathBuf>,
+    /// The tab the right-hand panel shows.
+    #[serde(default)]
+    pub right_tab: RightTab,
+}
+
+/// The tabs of the right-hand panel.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RightTab {
+    /// The selected node.
+    #[default]
+    Inspector,
+    /// The species editor.
+    Species,
+    /// Release-operator tuning with its live readout.
+    Releases,
 }
 
 const STATE_KEY: &str = "nvlab_ui_state";
@@ -45,6 +64,8 @@ pub struct LabApp {
     last_frame: Instant,
     fps: f32,
     pending_screenshot: Option<PathBuf>,
+    /// The File menu's state: the unsaved-changes prompt, the paste window.
+    files: FileState,
 }
 
 /// The tiny chain, built into the binary: what the lab shows when nothing else loads.
@@ -68,8 +89,9 @@ impl LabApp {
     /// last one, else `spiral_film`; if it does not load, the shipped tiny chain, with the
     /// error shown).
     pub fn new(cc: &eframe::CreationContext<'_>, options: LabOptions) -> Self {
-        let state: UiState =
+        let mut state: UiState =
             cc.storage.and_then(|s| eframe::get_value(s, STATE_KEY)).unwrap_or_default();
+        files::prune(&mut state.recent);
         let mode = state.mode.unwrap_or(Mode::Particle);
         let wanted = options
             .preset
@@ -102,7 +124,24 @@ impl LabApp {
             last_frame: Instant::now(),
             fps: 0.0,
             pending_screenshot: None,
+            files: FileState::default(),
         }
+    }
+
+    /// The running simulation, read-only (the UI tests check the world through it).
+    pub fn sim(&self) -> &Simulation {
+        &self.sim
+    }
+
+    /// The node the inspector shows, if any.
+    pub fn selected(&self) -> Option<usize> {
+        self.selected
+    }
+
+    /// Queues a command as a panel would; it is applied after the next UI pass. The UI tests
+    /// use it for what has no widget to click (loading a file by path).
+    pub fn queue(&mut self, cmd: AppCommand) {
+        self.commands.push(cmd);
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -131,6 +170,12 @@ impl LabApp {
 
     /// Applies the queued commands (after the UI pass).
     fn apply(&mut self, ctx: &egui::Context) {
+        // A command that would replace a world with unsaved changes waits for the prompt.
+        self.commands = files::guard(
+            &mut self.files,
+            files::is_dirty(&self.sim),
+            std::mem::take(&mut self.commands),
+        );
         for cmd in std::mem::take(&mut self.commands) {
             match cmd {
                 AppCommand::TogglePlay => self.sim.playing = !self.sim.playing,
@@ -155,6 +200,7 @@ impl LabApp {
                         self.sim = s;
                         self.selected = None;
                         self.seed_text = self.sim.world.preset.seed.to_string();
+                        files::remember(&mut self.state.recent, &path);
                         self.state.last_preset = Some(path);
                         self.state.view = ViewState::default();
                         self.error = None;
@@ -170,6 +216,25 @@ impl LabApp {
                     ));
                 }
                 AppCommand::ToggleHelp => self.show_help = !self.show_help,
+                cmd @ (AppCommand::OpenDialog
+                | AppCommand::Save
+                | AppCommand::SaveAs(_)
+                | AppCommand::CopyPreset
+                | AppCommand::ShowPaste
+                | AppCommand::PastePreset(_)
+                | AppCommand::ExportSeries(_)
+                | AppCommand::ExportBundle(_)
+                | AppCommand::Unsaved(_)) => self.file_command(cmd, ctx),
+                AppCommand::EditSpecies(species) => {
+                    if let Err(e) = self.sim.edit_species(species) {
+                        self.error = Some(format!("species edit not applied: {e}"));
+                    }
+                }
+                AppCommand::RebuildWithSpecies(species) => {
+                    let mut p = self.sim.world.preset.clone();
+                    p.species = species;
+                    self.rebuild(p, self.sim.mode);
+                }
             }
         }
     }
@@ -183,6 +248,35 @@ impl LabApp {
                 self.error = None;
             }
             Err(e) => self.error = Some(e),
+        }
+    }
+
+    /// Applies a File-menu command (`files::apply`) and what it asks of the window: a message,
+    /// text for the clipboard, a pasted world (installed as a loaded one is).
+    fn file_command(&mut self, cmd: AppCommand, ctx: &egui::Context) {
+        let mut lab = files::Lab {
+            sim: &mut self.sim,
+            files: &mut self.files,
+            recent: &mut self.state.recent,
+            commands: &mut self.commands,
+        };
+        let fx = files::apply(cmd, &mut lab);
+        if let Some(text) = fx.copy {
+            ctx.copy_text(text);
+        }
+        if let Some(mut s) = fx.world {
+            s.speed = self.sim.speed;
+            self.sim = s;
+            self.selected = None;
+            self.seed_text = self.sim.world.preset.seed.to_string();
+            self.state.view = ViewState::default();
+            self.error = None;
+        }
+        if fx.notice.is_some() {
+            self.notice = fx.notice;
+        }
+        if fx.error.is_some() {
+            self.error = fx.error;
         }
     }
 
@@ -234,6 +328,8 @@ impl LabApp {
                     ("R", "reset the world (same preset and seed)"),
                     ("F12", "save a screenshot (PNG) in the current folder"),
                     ("?", "this overlay"),
+                    ("Ctrl+O / Ctrl+S / Ctrl+Shift+S", "open / save / save as (File menu)"),
+                    ("drop a .ron", "open it (Ctrl+V outside a text box pastes a preset)"),
                     ("drag / scroll", "pan / zoom the network; double-click resets the view"),
                     ("click a node", "inspect it"),
                 ] {
@@ -257,9 +353,19 @@ impl eframe::App for LabApp {
             self.fps = 0.9 * self.fps + 0.1 / dt;
         }
         self.shortcuts(&ctx);
+        panels::menu_bar::input(
+            &ctx,
+            &mut self.files,
+            &self.sim,
+            &mut self.error,
+            &mut self.commands,
+        );
         self.sim.frame();
         self.screenshots(&ctx);
 
+        egui::Panel::top("menu_bar").show(ui, |ui| {
+            panels::menu_bar::show(ui, &self.sim, &mut self.state.recent, &mut self.commands);
+        });
         egui::Panel::top("top_bar").show(ui, |ui| {
             panels::top_bar::show(ui, &self.sim, self.fps, &mut self.seed_text, &mut self.commands);
         });
@@ -267,7 +373,22 @@ impl eframe::App for LabApp {
             panels::library::show(ui, &self.cards, &self.sim, &mut self.commands);
         });
         egui::Panel::right("inspector").resizable(true).default_size(300.0).show(ui, |ui| {
-            panels::inspector::show(ui, &self.sim, self.selected);
+            ui.horizontal(|ui| {
+                let tab = &mut self.state.right_tab;
+                ui.selectable_value(tab, RightTab::Inspector, "Inspector");
+                ui.selectable_value(tab, RightTab::Species, "Species");
+                ui.selectable_value(tab, RightTab::Releases, "Releases");
+            });
+            ui.separator();
+            match self.state.right_tab {
+                RightTab::Inspector => panels::inspector::show(ui, &self.sim, self.selected),
+                RightTab::Species => {
+                    panels::species_editor::show(ui, &self.sim, &mut self.commands);
+                }
+                RightTab::Releases => {
+                    panels::release_tuning::show(ui, &self.sim, &mut self.commands);
+                }
+            }
         });
         egui::Panel::bottom("plots").resizable(true).default_size(200.0).show(ui, |ui| {
             panels::plots::show(ui, &self.sim);
@@ -307,10 +428,13 @@ impl eframe::App for LabApp {
                     Mode::Twin => "twin: particles drawn, mean field in the inspector",
                 }
             );
+            let title = format!("{}{title}", files::marker(&self.sim));
             ui.label(RichText::new(title).small().weak());
             panels::network::show(ui, &self.sim, &mut self.state.view, self.selected, &mut self.commands);
         });
         self.help(&ctx);
+        panels::menu_bar::prompt(&ctx, &self.files, &self.sim, &mut self.commands);
+        panels::menu_bar::paste_window(&ctx, &mut self.files, &mut self.commands);
         self.apply(&ctx);
 
         self.frames += 1;
@@ -320,7 +444,13 @@ impl eframe::App for LabApp {
         {
             self.commands.push(AppCommand::Screenshot(path.clone()));
         }
-        ctx.request_repaint();
+        // Redraw continuously only while something moves; an idle lab costs nothing.
+        if self.sim.playing
+            || self.options.screenshot.is_some()
+            || self.pending_screenshot.is_some()
+        {
+            ctx.request_repaint();
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -28,4 +28,33 @@ pub enum AppCommand {
     Screenshot(PathBuf),
     /// Show or hide the shortcut overlay.
     ToggleHelp,
+    // Species editor and release tuning (`panels/species_editor.rs`, `release_tuning.rs`).
+    /// Replace the species' recipes in the running world (and its twin), keeping every
+    /// vesicle; the list has as many species as before. On error the world is unchanged and
+    /// the message is shown.
+    EditSpecies(Vec<nv_core::species::Species>),
+    /// Rebuild the world from its preset with this species list (adding, duplicating or
+    /// deleting a species changes the count, which a live edit cannot).
+    RebuildWithSpecies(Vec<nv_core::species::Species>),
+    // File menu (applied with the functions of `files.rs`). A command that replaces a world
+    // with unsaved changes (`LoadPreset`, `PastePreset`) first asks "Discard unsaved changes?".
+    /// File ▸ Open…: ask for a preset file with a dialog, then `LoadPreset` it.
+    OpenDialog,
+    /// Save the world's preset to its file (Ctrl+S); with no file, as `SaveAs(None)`.
+    Save,
+    /// Save the world's preset to this file (atomic: write, then rename) and make it the
+    /// current file; `None` asks for the path with a dialog first.
+    SaveAs(Option<PathBuf>),
+    /// Copy the world's preset to the clipboard as RON text.
+    CopyPreset,
+    /// Open the window that a preset's text is pasted into.
+    ShowPaste,
+    /// Load a preset from RON text (the current world is kept if it fails).
+    PastePreset(String),
+    /// Write every plotted series to this CSV file (`None`: ask with a dialog).
+    ExportSeries(Option<PathBuf>),
+    /// Write a run bundle (preset, seed, series) into this folder (`None`: ask with a dialog).
+    ExportBundle(Option<PathBuf>),
+    /// The answer to the "Discard unsaved changes?" prompt.
+    Unsaved(super::files::UnsavedAnswer),
 }

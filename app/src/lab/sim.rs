@@ -35,6 +35,9 @@ pub struct Simulation {
     /// Measured steps per second.
     pub steps_per_s: f64,
     rate_window: (Instant, u64),
+    /// The preset as last loaded or saved (`None`: never saved to a file, e.g. pasted text);
+    /// the world has unsaved changes when its preset differs (see `files::is_dirty`).
+    pub saved: Option<Preset>,
 }
 
 impl Simulation {
@@ -59,6 +62,7 @@ impl Simulation {
             None
         };
         let species = world.species.len();
+        let saved = Some(world.preset.clone());
         Ok(Self {
             path,
             world,
@@ -71,6 +75,7 @@ impl Simulation {
             history: History::new(species),
             steps_per_s: 0.0,
             rate_window: (Instant::now(), 0),
+            saved,
         })
     }
 
@@ -85,7 +90,26 @@ impl Simulation {
         let mut s = Self::new(preset, mode, self.path.clone())?;
         s.playing = self.playing;
         s.speed = self.speed;
+        s.saved = self.saved.clone();
         Ok(s)
+    }
+
+    /// Replaces the species' recipes in the running world (and its twin), keeping every
+    /// vesicle: the species editor's live edit. The count must stay the same. On any error
+    /// both worlds are left as they were and the message says why.
+    pub fn edit_species(&mut self, species: Vec<nv_core::species::Species>) -> Result<(), String> {
+        let before = self.world.preset.species.clone();
+        self.world.set_species(species.clone()).map_err(|e| e.to_string())?;
+        if let Some(twin) = self.twin.as_mut()
+            && let Err(e) = twin.set_species(species)
+        {
+            // Keep both worlds on one recipe: undo the main world's edit (it was valid before).
+            if let Err(back) = self.world.set_species(before) {
+                return Err(format!("{e} (and the particle world could not be restored: {back})"));
+            }
+            return Err(e.to_string());
+        }
+        Ok(())
     }
 
     /// One step of every world, recorded.

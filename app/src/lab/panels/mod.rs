@@ -1,9 +1,13 @@
 //! The lab's panels, one file each, named as the user sees them.
 
+pub mod boundary;
 pub mod inspector;
 pub mod library;
+pub mod menu_bar;
 pub mod network;
 pub mod plots;
+pub mod release_tuning;
+pub mod species_editor;
 pub mod top_bar;
 
 use eframe::egui::Color32;

@@ -10,6 +10,12 @@ use crate::lab::sim::Simulation;
 /// Most vesicles drawn one by one; above it every k-th is drawn and the view says so.
 pub const DRAW_BUDGET: usize = 30_000;
 
+/// Where the view drew each node last frame (screen points, by node index), kept in egui's
+/// temporary memory under this id; the UI tests read it to click a node.
+pub fn node_positions_id() -> egui::Id {
+    egui::Id::new("nvlab_network_node_positions")
+}
+
 /// Pan and zoom of the view (persisted).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViewState {
@@ -108,8 +114,11 @@ pub fn show(
     let g = &w.graph;
     let n = g.n();
     let legend_top = 24.0 + 18.0 * w.species.len() as f32;
-    let tf = Transform::new(&g.pos, rect, [130.0, legend_top.min(120.0), 40.0, 90.0], view);
+    let side = (rect.width() * 0.22).min(rect.height() * 0.4).clamp(90.0, 240.0);
+    let right = if matches!(w.host, nv_core::host::Host::Mlp(_)) { side + 40.0 } else { 40.0 };
+    let tf = Transform::new(&g.pos, rect, [130.0, legend_top.min(120.0), right, 90.0], view);
     let pos: Vec<Pos2> = g.pos.iter().map(|&p| tf.at(p)).collect();
+    ui.ctx().data_mut(|d| d.insert_temp(node_positions_id(), pos.clone()));
     let node_r =
         (tf.scale * 0.35 / (n as f32).sqrt().max(1.0)).clamp(2.5, 14.0) * view.zoom.sqrt().min(2.0);
 
@@ -132,9 +141,11 @@ pub fn show(
         }
     }
 
-    // Density halos: free vesicles (or ρ) summed over species.
+    // Density halos: free vesicles (or ρ) summed over species; in twin mode the mean field's ρ,
+    // so the halos (expected) and the dots (drawn) can be compared node by node.
     let ns = w.species.len();
-    let totals: Vec<f32> = (0..n).map(|i| (0..ns).map(|k| w.counts[k * n + i]).sum()).collect();
+    let halo_counts = sim.twin.as_ref().map_or(&w.counts, |d| &d.counts);
+    let totals: Vec<f32> = (0..n).map(|i| (0..ns).map(|k| halo_counts[k * n + i]).sum()).collect();
     let max_total = totals.iter().copied().fold(0.0f32, f32::max).max(1e-6);
     for i in 0..n {
         if totals[i] > 0.0 {
@@ -190,6 +201,11 @@ pub fn show(
             painter.circle_filled(p, dot, colors[pool.species[s] as usize]);
         }
     }
+
+    // The MLP's decision boundary, top right.
+    let inset =
+        Rect::from_min_size(rect.right_top() + Vec2::new(-side - 12.0, 12.0), Vec2::splat(side));
+    super::boundary::paint(&painter, inset, w);
 
     // Legend.
     let mut y = rect.top() + 8.0;
