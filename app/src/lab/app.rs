@@ -63,9 +63,29 @@ pub struct LabApp {
     frames: u32,
     last_frame: Instant,
     fps: f32,
+    /// Frame times in seconds (a `--screenshot` run reports them).
+    frame_times: Vec<f32>,
     pending_screenshot: Option<PathBuf>,
     /// The File menu's state: the unsaved-changes prompt, the paste window.
     files: FileState,
+}
+
+/// Mean and 95th-percentile frame time over the frames after the first ten.
+fn frame_report(times: &[f32]) -> String {
+    let mut t: Vec<f32> = times.iter().skip(10).copied().collect();
+    if t.is_empty() {
+        return "too few frames to time".into();
+    }
+    t.sort_by(f32::total_cmp);
+    let mean = t.iter().sum::<f32>() / t.len() as f32;
+    let p95 = t[(t.len() * 95 / 100).min(t.len() - 1)];
+    format!(
+        "frame time mean {:.1} ms ({:.0} fps), 95th percentile {:.1} ms, over {} frames",
+        mean * 1e3,
+        1.0 / mean,
+        p95 * 1e3,
+        t.len()
+    )
 }
 
 /// The tiny chain, built into the binary: what the lab shows when nothing else loads.
@@ -89,6 +109,13 @@ impl LabApp {
     /// last one, else `spiral_film`; if it does not load, the shipped tiny chain, with the
     /// error shown).
     pub fn new(cc: &eframe::CreationContext<'_>, options: LabOptions) -> Self {
+        // The proportional font lacks arrows and a few symbols the presets and the model use
+        // (→, ●); the monospace one has them: use it as a fallback.
+        let mut fonts = egui::FontDefinitions::default();
+        if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+            family.push("Hack".to_owned());
+        }
+        cc.egui_ctx.set_fonts(fonts);
         let mut state: UiState =
             cc.storage.and_then(|s| eframe::get_value(s, STATE_KEY)).unwrap_or_default();
         files::prune(&mut state.recent);
@@ -123,6 +150,7 @@ impl LabApp {
             frames: 0,
             last_frame: Instant::now(),
             fps: 0.0,
+            frame_times: Vec::new(),
             pending_screenshot: None,
             files: FileState::default(),
         }
@@ -208,7 +236,16 @@ impl LabApp {
                     // The current world is kept.
                     Err(e) => self.error = Some(e),
                 },
-                AppCommand::SelectNode(n) => self.selected = n,
+                AppCommand::SelectNode(n) => {
+                    self.selected = n;
+                    self.sim.track(None);
+                }
+                AppCommand::SelectVesicle(id) => {
+                    self.sim.track(id);
+                    if id.is_some() {
+                        self.state.right_tab = RightTab::Inspector;
+                    }
+                }
                 AppCommand::Screenshot(path) => {
                     self.pending_screenshot = Some(path);
                     ctx.send_viewport_cmd(egui::ViewportCommand::Screenshot(
@@ -304,10 +341,11 @@ impl LabApp {
                     let blank = if is_blank { " (the image is blank!)" } else { "" };
                     self.notice = Some(format!("saved {}{blank}", path.display()));
                     eprintln!(
-                        "nvlab: saved {} ({}×{}){blank}",
+                        "nvlab: saved {} ({}×{}){blank}; {}",
                         path.display(),
                         image.size[0],
-                        image.size[1]
+                        image.size[1],
+                        frame_report(&self.frame_times)
                     );
                 }
                 Err(e) => self.error = Some(format!("cannot save {}: {e}", path.display())),
@@ -324,7 +362,7 @@ impl LabApp {
             egui::Grid::new("keys").num_columns(2).show(ui, |ui| {
                 for (k, what) in [
                     ("Space", "play / pause"),
-                    ("→", "one step"),
+                    ("Right arrow", "one step"),
                     ("R", "reset the world (same preset and seed)"),
                     ("F12", "save a screenshot (PNG) in the current folder"),
                     ("?", "this overlay"),
@@ -351,6 +389,9 @@ impl eframe::App for LabApp {
         self.last_frame = now;
         if dt > 0.0 {
             self.fps = 0.9 * self.fps + 0.1 / dt;
+            if self.options.screenshot.is_some() {
+                self.frame_times.push(dt);
+            }
         }
         self.shortcuts(&ctx);
         panels::menu_bar::input(

@@ -24,6 +24,8 @@ pub enum AppCommand {
     LoadPreset(PathBuf),
     /// Select a node for the inspector (None clears).
     SelectNode(Option<usize>),
+    /// Follow a vesicle (by stable id) in the inspector (None stops).
+    SelectVesicle(Option<u64>),
     /// Save a screenshot of the window to this file.
     Screenshot(PathBuf),
     /// Show or hide the shortcut overlay.

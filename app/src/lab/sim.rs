@@ -12,6 +12,17 @@ use super::history::History;
 /// Longest time the simulation may take out of one frame.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
 
+/// A vesicle followed by the inspector: its path so far and, once gone, when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tracked {
+    /// Stable id.
+    pub id: u64,
+    /// Nodes visited, in order, from the moment it was selected.
+    pub path: Vec<u32>,
+    /// The step after which it was no longer alive (died or absorbed), if so.
+    pub gone_at: Option<u64>,
+}
+
 /// A running simulation.
 pub struct Simulation {
     /// The preset file, if it came from one.
@@ -34,6 +45,8 @@ pub struct Simulation {
     pub history: History,
     /// Measured steps per second.
     pub steps_per_s: f64,
+    /// The vesicle the inspector follows.
+    pub tracked: Option<Tracked>,
     rate_window: (Instant, u64),
     /// The preset as last loaded or saved (`None`: never saved to a file, e.g. pasted text);
     /// the world has unsaved changes when its preset differs (see `files::is_dirty`).
@@ -74,6 +87,7 @@ impl Simulation {
             progress: 0.0,
             history: History::new(species),
             steps_per_s: 0.0,
+            tracked: None,
             rate_window: (Instant::now(), 0),
             saved,
         })
@@ -122,6 +136,30 @@ impl Simulation {
             None => self.world.step_once(),
         }
         self.history.push(&self.world);
+        self.follow();
+    }
+
+    /// Starts (or stops, with `None`) following a vesicle.
+    pub fn track(&mut self, id: Option<u64>) {
+        self.tracked = id.map(|id| Tracked { id, path: Vec::new(), gone_at: None });
+        self.follow();
+    }
+
+    /// Records where the followed vesicle is now.
+    fn follow(&mut self) {
+        let (Some(t), Some(pool)) = (self.tracked.as_mut(), self.world.pool()) else { return };
+        if t.gone_at.is_some() {
+            return;
+        }
+        match pool.slot_of(t.id) {
+            Some(slot) => {
+                let at = pool.loc[slot];
+                if t.path.last() != Some(&at) {
+                    t.path.push(at);
+                }
+            }
+            None => t.gone_at = Some(self.world.step),
+        }
     }
 
     /// Advances for one frame: the steps the speed asks for, within [`FRAME_BUDGET`].

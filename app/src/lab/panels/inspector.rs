@@ -10,13 +10,87 @@ fn row(ui: &mut egui::Ui, name: &str, value: String) {
     ui.end_row();
 }
 
+/// The followed vesicle: payload bars, species, lifetime gauge, age, hops, lineage, path.
+fn vesicle(ui: &mut egui::Ui, sim: &Simulation, t: &crate::lab::sim::Tracked) {
+    let w = &sim.world;
+    ui.label(RichText::new(format!("Vesicle #{}", t.id)).strong());
+    let slot = w.pool().and_then(|p| p.slot_of(t.id));
+    let (Some(slot), Some(pool)) = (slot, w.pool()) else {
+        ui.label(format!(
+            "no longer alive (died or absorbed) after step {}",
+            t.gone_at.unwrap_or(w.step)
+        ));
+        path(ui, t);
+        return;
+    };
+    let k = pool.species[slot] as usize;
+    let payload = w.payload_of(slot).unwrap_or_default();
+    let (age, remaining) = w.age_of(slot).unwrap_or_default();
+    let life = w.species[k].life;
+    egui::Grid::new("vesicle").num_columns(2).striped(true).show(ui, |ui| {
+        ui.label(RichText::new("species").weak());
+        ui.label(RichText::new(&w.species[k].name).color(super::species_color(w, k)));
+        ui.end_row();
+        row(ui, "at node", pool.loc[slot].to_string());
+        row(ui, "age", format!("{age:.1} s"));
+        ui.label(RichText::new("lifetime").weak());
+        let law = match w.species[k].law {
+            nv_core::species::LifetimeLaw::Fixed => format!("{remaining:.1} s left of {life:.1} s"),
+            nv_core::species::LifetimeLaw::Exponential => format!("mean {life:.1} s (memoryless)"),
+        };
+        ui.add(egui::ProgressBar::new((age / life).clamp(0.0, 1.0)).text(law));
+        ui.end_row();
+        row(ui, "hops", pool.hops[slot].to_string());
+        row(ui, "∫ activity dt", format!("{:.3}", pool.integ[slot]));
+        row(ui, "generation", pool.generation[slot].to_string());
+        let parent = pool.parent[slot];
+        row(
+            ui,
+            "parent",
+            if parent == nv_core::vesicles::NONE {
+                "none (emitted)".into()
+            } else {
+                format!("#{parent}")
+            },
+        );
+        row(ui, "cascade root", format!("#{}", pool.root[slot]));
+    });
+    ui.label(RichText::new("payload c").weak());
+    let max = payload.iter().fold(1e-9f32, |m, v| m.max(v.abs()));
+    for (d, v) in payload.iter().enumerate() {
+        ui.horizontal(|ui| {
+            ui.label(format!("c{d} {v:+.3}"));
+            let bar =
+                egui::ProgressBar::new(v.abs() / max).desired_width(140.0).fill(if *v >= 0.0 {
+                    egui::Color32::from_rgb(245, 166, 35)
+                } else {
+                    egui::Color32::from_rgb(70, 140, 240)
+                });
+            ui.add(bar);
+        });
+    }
+    path(ui, t);
+}
+
+/// The nodes a followed vesicle has visited.
+fn path(ui: &mut egui::Ui, t: &crate::lab::sim::Tracked) {
+    let shown: Vec<String> = t.path.iter().rev().take(40).rev().map(u32::to_string).collect();
+    let more = if t.path.len() > 40 { "… " } else { "" };
+    ui.label(RichText::new("nodes visited since selected, in order").weak());
+    ui.label(format!("{more}{}", shown.join(", ")));
+}
+
 /// Draws the inspector.
 pub fn show(ui: &mut egui::Ui, sim: &Simulation, selected: Option<usize>) {
     let w = &sim.world;
     ui.heading("Inspector");
+    if let Some(t) = &sim.tracked {
+        vesicle(ui, sim, t);
+        ui.separator();
+    }
     match selected.filter(|&i| i < w.n()) {
         None => {
-            ui.label("Click a node in the network to inspect it.");
+            ui.label("Click a node in the network to inspect it, or a vesicle to follow it.");
         }
         Some(i) => {
             let g = &w.graph;

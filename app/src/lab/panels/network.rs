@@ -177,7 +177,12 @@ pub fn show(
         }
     }
 
-    // Vesicles, interpolated along their hop in slow motion.
+    // Vesicles, interpolated along their hop in slow motion. The dot nearest a click (within a
+    // few points) becomes the followed vesicle.
+    let click = response.clicked().then(|| response.interact_pointer_pos()).flatten();
+    let mut nearest_vesicle: Option<(u64, f32)> = None;
+    let tracked = sim.tracked.as_ref().filter(|t| t.gone_at.is_none()).map(|t| t.id);
+    let mut tracked_at = None;
     let mut note = None;
     if let Some(pool) = w.pool() {
         let live = pool.live;
@@ -199,7 +204,27 @@ pub fn show(
             let (a, b) = (pos[pool.prev[s] as usize], pos[pool.loc[s] as usize]);
             let p = a + (b - a) * sim.progress + jitter(pool.id[s], node_r * 1.4);
             painter.circle_filled(p, dot, colors[pool.species[s] as usize]);
+            if let Some(c) = click {
+                let d = p.distance(c);
+                if d <= dot + 3.0 && nearest_vesicle.is_none_or(|(_, best)| d < best) {
+                    nearest_vesicle = Some((pool.id[s], d));
+                }
+            }
+            if tracked == Some(pool.id[s]) {
+                tracked_at = Some(p);
+            }
         }
+    }
+    // The followed vesicle: its path so far, and a ring.
+    if let Some(t) = sim.tracked.as_ref() {
+        let trail: Vec<Pos2> = t.path.iter().map(|&i| pos[i as usize]).collect();
+        if trail.len() > 1 {
+            painter
+                .add(egui::Shape::line(trail, Stroke::new(2.0, Color32::from_rgb(120, 255, 160))));
+        }
+    }
+    if let Some(p) = tracked_at {
+        painter.circle_stroke(p, 6.0, Stroke::new(2.0, Color32::from_rgb(120, 255, 160)));
     }
 
     // The MLP's decision boundary, top right.
@@ -255,10 +280,10 @@ pub fn show(
         );
     }
 
-    // Selection: the nearest node within reach of the click.
-    if response.clicked()
-        && let Some(click) = response.interact_pointer_pos()
-    {
+    // Selection: a vesicle under the click, else the nearest node within reach of it.
+    if let Some((id, _)) = nearest_vesicle {
+        out.push(AppCommand::SelectVesicle(Some(id)));
+    } else if let Some(click) = click {
         let best = (0..n)
             .map(|i| (i, pos[i].distance(click)))
             .min_by(|a, b| a.1.total_cmp(&b.1))

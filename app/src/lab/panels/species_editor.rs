@@ -980,7 +980,7 @@ pub fn release_doc(op: &ReleaseOp) -> &'static str {
             "FiLM: g_i += q_gain and β_i += q_shift, each with its own strength and projection."
         }
         ReleaseOp::Weight(_) => {
-            "Weight: w_ji += q · a_j on every incoming edge j → i (a parameter write, like a \
+            "Weight: w_ji += q · a_j on every incoming edge j to i (a parameter write, like a \
              hypernetwork). Deltas relax with the preset's weight time constant."
         }
         ReleaseOp::LearningRate(_) => {

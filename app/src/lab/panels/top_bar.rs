@@ -19,7 +19,7 @@ pub fn show(
         if ui.button(play).on_hover_text("Space").clicked() {
             out.push(AppCommand::TogglePlay);
         }
-        if ui.button("⏭ Step").on_hover_text("→ (right arrow)").clicked() {
+        if ui.button("⏭ Step").on_hover_text("Right arrow").clicked() {
             out.push(AppCommand::Step(1));
         }
         if ui.button("⏩ 100").on_hover_text("Take 100 steps").clicked() {
