@@ -143,7 +143,10 @@ fn a_malformed_preset_shows_its_error_and_keeps_the_world() {
 #[test]
 fn clicking_a_node_shows_it_in_the_inspector() {
     let mut h = lab(preset("tiny_chain.ron"));
-    assert!(h.query_by_label("Click a node in the network to inspect it, or a vesicle to follow it.").is_some());
+    assert!(
+        h.query_by_label("Click a node in the network to inspect it, or a vesicle to follow it.")
+            .is_some()
+    );
 
     // Where the network view drew node 3 last frame.
     let positions: Vec<Pos2> = h

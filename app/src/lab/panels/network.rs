@@ -187,11 +187,13 @@ pub fn show(
     if let Some(pool) = w.pool() {
         let live = pool.live;
         let every = live.div_ceil(DRAW_BUDGET).max(1);
-        if every > 1 {
-            note = Some(format!("showing 1 in {every} of {live} vesicles"));
-        }
         let colors: Vec<Color32> = (0..ns).map(|k| super::species_color(w, k)).collect();
         let dot = (node_r * 0.28).clamp(1.2, 3.5);
+        // Past about this many dots a node's disc is full: more would only cost frame time, and
+        // the halo already tells the count.
+        let per_node = ((node_r * 1.4 / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
+        let mut at_node = vec![0u32; n];
+        let mut capped = false;
         let mut drawn = 0usize;
         for s in 0..pool.len() {
             if !pool.alive[s] {
@@ -201,6 +203,12 @@ pub fn show(
             if !drawn.is_multiple_of(every) {
                 continue;
             }
+            let seen = &mut at_node[pool.loc[s] as usize];
+            if *seen >= per_node && tracked != Some(pool.id[s]) {
+                capped = true;
+                continue;
+            }
+            *seen += 1;
             let (a, b) = (pos[pool.prev[s] as usize], pos[pool.loc[s] as usize]);
             let p = a + (b - a) * sim.progress + jitter(pool.id[s], node_r * 1.4);
             painter.circle_filled(p, dot, colors[pool.species[s] as usize]);
@@ -213,6 +221,12 @@ pub fn show(
             if tracked == Some(pool.id[s]) {
                 tracked_at = Some(p);
             }
+        }
+        if every > 1 || capped {
+            note = Some(format!(
+                "{live} vesicles: showing at most {per_node} per node{}",
+                if every > 1 { format!(" (1 in {every})") } else { String::new() }
+            ));
         }
     }
     // The followed vesicle: its path so far, and a ring.
