@@ -1,8 +1,12 @@
 //! The bottom panel: counts per species, dockings, and the host's loss and accuracy, with one
-//! shared time axis; series are decimated (min/max per bucket) so long runs stay smooth.
+//! shared time axis and one shared time cursor (hover one plot and the other shows the same
+//! step); series are decimated (min/max per bucket) so long runs stay smooth.
 
 use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
+
+/// The link group of the plots' step axes and cursors.
+const TIME: &str = "nvlab_time_axis";
 
 use crate::lab::history::decimate;
 use crate::lab::sim::Simulation;
@@ -17,6 +21,8 @@ pub fn show(ui: &mut egui::Ui, sim: &Simulation) {
     let width = if has_host { ui.available_width() / 2.0 - 6.0 } else { ui.available_width() };
     ui.horizontal(|ui| {
         Plot::new("counts")
+            .link_axis(TIME, [true, false])
+            .link_cursor(TIME, [true, false])
             .legend(Legend::default())
             .height(height)
             .width(width)
@@ -37,6 +43,8 @@ pub fn show(ui: &mut egui::Ui, sim: &Simulation) {
             });
         if has_host {
             Plot::new("host")
+                .link_axis(TIME, [true, false])
+                .link_cursor(TIME, [true, false])
                 .legend(Legend::default())
                 .height(height)
                 .width(width)
