@@ -5,36 +5,13 @@
 //! The dialogs (rfd) are not opened here: every file operation has a command that carries its
 //! path, queued as a panel would.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{lab, preset, tmp};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use nv_lab::lab::LabOptions;
 use nv_lab::lab::app::LabApp;
 use nv_lab::lab::command::AppCommand;
-
-/// A shipped preset.
-fn preset(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets").join(name)
-}
-
-/// A fresh folder of this test's own.
-fn tmp(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("files_ui").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the test folder can be made");
-    dir
-}
-
-/// The lab on `preset`, after its first frames.
-fn lab(preset: PathBuf) -> Harness<'static, LabApp> {
-    let options = LabOptions { preset: Some(preset), ..Default::default() };
-    let mut harness = Harness::builder()
-        .with_size([1440.0, 900.0])
-        .build_eframe(move |cc| LabApp::new(cc, options));
-    harness.run_steps(2);
-    harness
-}
 
 /// Queues `cmd` and runs the frames that apply it and show the result.
 fn queue(h: &mut Harness<'_, LabApp>, cmd: AppCommand) {
@@ -70,7 +47,7 @@ fn the_file_menu_lists_its_entries() {
 
 #[test]
 fn unsaved_changes_are_marked_and_asked_about() {
-    let dir = tmp("prompt");
+    let dir = tmp("files_ui", "prompt");
     let file = dir.join("chain.ron");
     std::fs::copy(preset("tiny_chain.ron"), &file).expect("copy");
     let mut h = lab(file.clone());
@@ -97,7 +74,7 @@ fn unsaved_changes_are_marked_and_asked_about() {
 
 #[test]
 fn save_answer_writes_the_file_then_loads() {
-    let dir = tmp("save");
+    let dir = tmp("files_ui", "save");
     let file = dir.join("chain.ron");
     std::fs::copy(preset("tiny_chain.ron"), &file).expect("copy");
     let mut h = lab(file.clone());
@@ -111,7 +88,7 @@ fn save_answer_writes_the_file_then_loads() {
 
 #[test]
 fn save_as_and_paste_work_by_command() {
-    let dir = tmp("save_as");
+    let dir = tmp("files_ui", "save_as");
     let mut h = lab(preset("tiny_chain.ron"));
     queue(&mut h, AppCommand::SetSeed(5));
     let out = dir.join("copy.ron");

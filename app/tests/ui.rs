@@ -7,38 +7,17 @@
 //! lab is read; every test also names its preset. The app asks for a repaint every frame, so
 //! the tests run a fixed number of frames (`step`, `run_steps`), never `run()`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::{lab, preset, tmp};
 use eframe::egui::{self, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use nv_lab::lab::LabOptions;
 use nv_lab::lab::app::LabApp;
 use nv_lab::lab::command::AppCommand;
 use nv_lab::lab::panels::network::node_positions_id;
-
-/// A shipped preset.
-fn preset(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets").join(name)
-}
-
-/// A fresh folder of this test's own.
-fn tmp(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("ui").join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("the test folder can be made");
-    dir
-}
-
-/// The lab at its usual window size, opened on `preset`, after its first frames.
-fn lab(preset: PathBuf) -> Harness<'static, LabApp> {
-    let options = LabOptions { preset: Some(preset), ..Default::default() };
-    let mut harness = Harness::builder()
-        .with_size([1440.0, 900.0])
-        .build_eframe(move |cc| LabApp::new(cc, options));
-    harness.run_steps(2);
-    harness
-}
 
 /// The world's step count.
 fn step_of(h: &Harness<'_, LabApp>) -> u64 {
@@ -104,7 +83,7 @@ fn loading_a_preset_from_its_card_changes_the_graph() {
 
 #[test]
 fn a_malformed_preset_shows_its_error_and_keeps_the_world() {
-    let dir = tmp("malformed");
+    let dir = tmp("ui", "malformed");
     let bad = dir.join("bad_field.ron");
     // The tiny chain with an unknown field in its first species, on a line of its own.
     let good = std::fs::read_to_string(preset("tiny_chain.ron")).expect("the shipped preset");
