@@ -24,6 +24,7 @@ pub mod compile;
 pub mod cpu;
 pub mod density;
 pub mod fastmath;
+pub mod gpu;
 pub mod graph;
 pub mod host;
 pub mod invariants;

@@ -1,0 +1,236 @@
+//! The GPU context (adapter, device, queue) and the RNG parity stage.
+//!
+//! [`GpuContext::new_blocking`] asks wgpu for the default adapter (on a headless machine,
+//! Mesa's lavapipe: Vulkan on the CPU) and a device with the adapter's own limits.
+//! [`rng_words_gpu`] runs `shaders/rng_golden.wgsl`, the check that the WGSL RNG computes the
+//! same bits as [`crate::rng::Rng::words`].
+
+use std::sync::mpsc;
+
+use wgpu::util::DeviceExt;
+
+use super::sources;
+
+/// Threads per workgroup of `rng_golden.wgsl` (`@workgroup_size(64)`).
+const WORKGROUP_SIZE: u32 = 64;
+
+/// Why a GPU operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum GpuError {
+    /// wgpu found no adapter (no GPU, no Vulkan/GL driver such as Mesa's lavapipe).
+    #[error("no GPU adapter: {0} (install a driver, e.g. mesa-vulkan-drivers for lavapipe)")]
+    NoAdapter(String),
+    /// The adapter refused to create a device.
+    #[error("the GPU adapter refused a device: {0}")]
+    RequestDevice(String),
+    /// A stage name that `gpu::sources` does not know.
+    #[error("unknown shader stage `{0}`")]
+    UnknownStage(String),
+    /// wgpu reported a validation or out-of-memory error.
+    #[error("GPU error: {0}")]
+    Device(String),
+    /// Waiting for the GPU or reading a buffer back failed.
+    #[error("GPU readback failed: {0}")]
+    Readback(String),
+    /// More items than one dispatch can cover.
+    #[error("{0} items exceed the dispatch limit of {1}")]
+    TooManyItems(usize, usize),
+}
+
+/// An adapter, its device and queue. Create once and keep: pipelines and buffers belong to it.
+#[derive(Debug)]
+pub struct GpuContext {
+    /// The adapter the device was created on.
+    pub adapter: wgpu::Adapter,
+    /// The logical device (requested with the adapter's own limits).
+    pub device: wgpu::Device,
+    /// The device's queue.
+    pub queue: wgpu::Queue,
+}
+
+impl GpuContext {
+    /// Requests the default adapter and a device with the adapter's limits, blocking the
+    /// calling thread. Returns [`GpuError::NoAdapter`] when there is no usable adapter.
+    pub fn new_blocking() -> Result<Self, GpuError> {
+        pollster::block_on(Self::new())
+    }
+
+    /// Requests the default adapter and a device with the adapter's limits.
+    pub async fn new() -> Result<Self, GpuError> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions::default())
+            .await
+            .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("nv_core"),
+                required_limits: adapter.limits(),
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| GpuError::RequestDevice(e.to_string()))?;
+        Ok(Self { adapter, device, queue })
+    }
+
+    /// The adapter's name and backend, e.g. `"llvmpipe (LLVM 19.1.7, 256 bits) (Vulkan)"`.
+    pub fn adapter_name(&self) -> String {
+        let info = self.adapter.get_info();
+        format!("{} ({:?})", info.name, info.backend)
+    }
+
+    /// A compute pipeline for stage `name` (entry point `main`) with an explicit layout of
+    /// one bind group.
+    fn compute_pipeline(
+        &self,
+        name: &str,
+        layout: &wgpu::BindGroupLayout,
+    ) -> Result<wgpu::ComputePipeline, GpuError> {
+        let source =
+            sources::stage_source(name).ok_or_else(|| GpuError::UnknownStage(name.to_owned()))?;
+        let module = self.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(name),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let pipeline_layout = self.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some(name),
+            bind_group_layouts: &[Some(layout)],
+            immediate_size: 0,
+        });
+        Ok(self.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(name),
+            layout: Some(&pipeline_layout),
+            module: &module,
+            entry_point: Some("main"),
+            compilation_options: Default::default(),
+            cache: None,
+        }))
+    }
+}
+
+/// A bind group layout entry for a compute-visible buffer.
+fn buffer_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLayoutEntry {
+    wgpu::BindGroupLayoutEntry {
+        binding,
+        visibility: wgpu::ShaderStages::COMPUTE,
+        ty: wgpu::BindingType::Buffer { ty, has_dynamic_offset: false, min_binding_size: None },
+        count: None,
+    }
+}
+
+/// Little-endian bytes of a list of words (the GPU's `u32` layout).
+fn to_bytes(words: impl IntoIterator<Item = u32>) -> Vec<u8> {
+    words.into_iter().flat_map(u32::to_le_bytes).collect()
+}
+
+/// Computes `Rng::words(step, id, stream)` for every item on the GPU, with `key` the seed's
+/// four words ([`crate::rng::Rng::key`]). Items are `(step, id, stream)`; the result has one
+/// entry per item, in order.
+pub fn rng_words_gpu(
+    ctx: &GpuContext,
+    key: [u32; 4],
+    items: &[(u32, u64, u32)],
+) -> Result<Vec<[u32; 4]>, GpuError> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let max_groups = ctx.device.limits().max_compute_workgroups_per_dimension as usize;
+    let max_items = max_groups * WORKGROUP_SIZE as usize;
+    if items.len() > max_items {
+        return Err(GpuError::TooManyItems(items.len(), max_items));
+    }
+    let device = &ctx.device;
+    let oom_scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+    let validation_scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
+
+    let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some("rng_golden"),
+        entries: &[
+            buffer_entry(0, wgpu::BufferBindingType::Uniform),
+            buffer_entry(1, wgpu::BufferBindingType::Storage { read_only: true }),
+            buffer_entry(2, wgpu::BufferBindingType::Storage { read_only: false }),
+        ],
+    });
+    let pipeline = ctx.compute_pipeline("rng_golden", &layout)?;
+
+    let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("rng_golden params"),
+        contents: &to_bytes(key),
+        usage: wgpu::BufferUsages::UNIFORM,
+    });
+    let inputs = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("rng_golden inputs"),
+        contents: &to_bytes(
+            items
+                .iter()
+                .flat_map(|&(step, id, stream)| [step, id as u32, (id >> 32) as u32, stream]),
+        ),
+        usage: wgpu::BufferUsages::STORAGE,
+    });
+    let size = (items.len() * 16) as wgpu::BufferAddress;
+    let outputs = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("rng_golden outputs"),
+        size,
+        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+        mapped_at_creation: false,
+    });
+    let readback = device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("rng_golden readback"),
+        size,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some("rng_golden"),
+        layout: &layout,
+        entries: &[
+            wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() },
+            wgpu::BindGroupEntry { binding: 1, resource: inputs.as_entire_binding() },
+            wgpu::BindGroupEntry { binding: 2, resource: outputs.as_entire_binding() },
+        ],
+    });
+
+    let mut encoder = device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("rng_golden") });
+    {
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("rng_golden"),
+            timestamp_writes: None,
+        });
+        pass.set_pipeline(&pipeline);
+        pass.set_bind_group(0, &bind_group, &[]);
+        pass.dispatch_workgroups((items.len() as u32).div_ceil(WORKGROUP_SIZE), 1, 1);
+    }
+    encoder.copy_buffer_to_buffer(&outputs, 0, &readback, 0, size);
+    ctx.queue.submit([encoder.finish()]);
+
+    if let Some(e) = pollster::block_on(validation_scope.pop()) {
+        return Err(GpuError::Device(e.to_string()));
+    }
+    if let Some(e) = pollster::block_on(oom_scope.pop()) {
+        return Err(GpuError::Device(e.to_string()));
+    }
+
+    let (tx, rx) = mpsc::channel();
+    readback.slice(..).map_async(wgpu::MapMode::Read, move |result| {
+        // The receiver outlives the poll below; a failed send only means it is gone.
+        let _ = tx.send(result);
+    });
+    device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| GpuError::Readback(e.to_string()))?;
+    rx.recv()
+        .map_err(|e| GpuError::Readback(e.to_string()))?
+        .map_err(|e| GpuError::Readback(e.to_string()))?;
+    let words = {
+        let view = readback.get_mapped_range(..).map_err(|e| GpuError::Readback(e.to_string()))?;
+        view.chunks_exact(16)
+            .map(|c| {
+                let w = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
+                [w(0), w(4), w(8), w(12)]
+            })
+            .collect()
+    };
+    readback.unmap();
+    Ok(words)
+}

@@ -1,0 +1,10 @@
+//! The GPU engine (wgpu): the device context, the WGSL sources and the compute stages.
+//!
+//! Every WGSL file is loaded through [`sources`]; [`context`] owns the adapter, device and
+//! queue and runs the stages. A machine without a GPU adapter gets an error, never a panic,
+//! and the engine stays on the CPU.
+
+pub mod context;
+pub mod sources;
+
+pub use context::{GpuContext, GpuError, rng_words_gpu};

@@ -1,0 +1,140 @@
+//! The GPU engine's shaders and its RNG parity with the CPU.
+//!
+//! `every_shader_validates` needs no GPU (naga only). `gpu_rng_matches_the_cpu_golden_table`
+//! needs an adapter: on a machine without one it prints a notice and passes, except in CI
+//! (`CI=true`, where Mesa's lavapipe is installed), where a missing adapter fails.
+
+use std::path::Path;
+
+use nv_core::gpu::{GpuContext, rng_words_gpu, sources};
+use nv_core::rng::{Rng, stream};
+
+#[test]
+fn every_shader_validates() {
+    for &name in sources::STAGES {
+        let source = sources::stage_source(name).expect("a listed stage has a source");
+        let module = naga::front::wgsl::parse_str(&source)
+            .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&source)));
+        naga::valid::Validator::new(
+            naga::valid::ValidationFlags::all(),
+            naga::valid::Capabilities::all(),
+        )
+        .validate(&module)
+        .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&source)));
+    }
+    assert!(sources::stage_source("no_such_stage").is_none());
+
+    // No orphans: every .wgsl file is common.wgsl or a listed stage.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shaders");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("shaders/ is readable") {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|e| e == "wgsl") {
+            let stem = path.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 file name");
+            assert!(
+                stem == "common" || sources::STAGES.contains(&stem),
+                "orphan shader {}: list it in core/src/gpu/sources.rs or remove it",
+                path.display()
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, sources::STAGES.len() + 1, "a listed stage has no file");
+}
+
+/// Mesa wants an `XDG_RUNTIME_DIR` with mode 0700. `std::env::set_var` is `unsafe` in edition
+/// 2024 (and `unsafe` is denied here), so when it is unset the test reruns itself in a child
+/// process that has one. Returns `true` when the child ran (and passed).
+fn rerun_with_xdg_runtime_dir(test: &str) -> bool {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
+        return false;
+    }
+    let dir = std::env::temp_dir().join(format!("nv_core-xdg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create XDG_RUNTIME_DIR");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .expect("chmod 0700 XDG_RUNTIME_DIR");
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let status = std::process::Command::new(exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env("XDG_RUNTIME_DIR", &dir)
+        .status()
+        .expect("rerun the test binary");
+    let _ = std::fs::remove_dir(&dir);
+    assert!(status.success(), "{test} failed in the child process (XDG_RUNTIME_DIR set)");
+    true
+}
+
+#[test]
+fn gpu_rng_matches_the_cpu_golden_table() {
+    if rerun_with_xdg_runtime_dir("gpu_rng_matches_the_cpu_golden_table") {
+        return;
+    }
+    let ctx = match GpuContext::new_blocking() {
+        Ok(ctx) => ctx,
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true requires a GPU adapter (Mesa lavapipe): {e}");
+            }
+            println!("no GPU adapter: skipped ({e})");
+            return;
+        }
+    };
+    println!("GPU adapter: {}", ctx.adapter_name());
+
+    // The pinned golden values of core/src/rng.rs's `golden_table` test.
+    let rng = Rng::new(42);
+    let key = rng.key();
+    assert_eq!(key, [2698982912, 2434483295, 309876454, 3059772827]);
+    let golden = rng_words_gpu(
+        &ctx,
+        key,
+        &[(0, 1000, 0), (1, 1001, 1), (2, 1002, 2), (123456, u64::MAX - 5, 0x0100_0003)],
+    )
+    .expect("GPU golden words");
+    assert_eq!(
+        golden,
+        vec![
+            [60419159, 1154476099, 1538599873, 40898652],
+            [3614366736, 4046160623, 4081172524, 2405406411],
+            [4132771306, 3483737900, 3911310787, 2152718290],
+            [3044522690, 662187088, 1308649291, 1333714283],
+        ]
+    );
+
+    // A few thousand counters: small and huge steps, ids above 2^32, every named stream range.
+    let streams = [
+        stream::VESICLE_A,
+        stream::VESICLE_B,
+        stream::CASCADE + 7,
+        stream::EMIT + 3,
+        stream::HOST,
+        stream::BUILD + 1,
+        u32::MAX,
+    ];
+    let ids =
+        [0u64, 1, 999, u32::MAX as u64, 1 << 32, (1 << 32) + 12345, 0xdead_beef_cafe, u64::MAX];
+    let mut items = Vec::new();
+    for (i, &step) in [0u32, 1, 2, 77, 65_535, 1 << 20, u32::MAX].iter().enumerate() {
+        for (j, &id) in ids.iter().enumerate() {
+            for (k, &s) in streams.iter().enumerate() {
+                for extra in 0..6u64 {
+                    let id = id.wrapping_add(extra * 0x1_0000_0001);
+                    items.push((step, id, s.wrapping_add((i + j + k) as u32)));
+                }
+            }
+        }
+    }
+    assert!(items.len() > 2000, "{} items", items.len());
+    for seed in [0u64, 42, u64::MAX, 0x0123_4567_89ab_cdef] {
+        let rng = Rng::new(seed);
+        let got = rng_words_gpu(&ctx, rng.key(), &items).expect("GPU words");
+        assert_eq!(got.len(), items.len());
+        for (&(step, id, s), g) in items.iter().zip(&got) {
+            assert_eq!(*g, rng.words(step, id, s), "seed {seed}, step {step}, id {id}, stream {s}");
+        }
+    }
+}
