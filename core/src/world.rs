@@ -438,14 +438,12 @@ impl World {
                 for &mv in &out.hop_moves {
                     self.edge_hops[self.graph.move_edge[mv as usize] as usize] += 1.0;
                 }
-                // 4 (births): cascade births, then emissions; they act from the next step.
-                if pool.len() + out.births.len() + emitted.len() > pool.capacity
-                    || pool.len() - pool.live > pool.len() / 8
-                {
-                    pool.maybe_compact();
-                    if pool.len() + out.births.len() + emitted.len() > pool.capacity {
-                        pool.compact();
-                    }
+                // 4 (births): cascade births, then emissions; they act from the next step. Dead
+                // slots are reclaimed once they are an eighth of the pool, or when the births
+                // would not fit beside them.
+                pool.maybe_compact();
+                if pool.len() + out.births.len() + emitted.len() > pool.capacity {
+                    pool.compact();
                 }
                 let species = &self.species;
                 let cascades = &mut self.cascades;
