@@ -11,6 +11,17 @@ const TIME: &str = "nvlab_time_axis";
 use crate::lab::history::decimate;
 use crate::lab::sim::Simulation;
 
+/// A plot over steps, on the shared step axis and cursor.
+fn time_plot(id: &str, height: f32, width: f32) -> Plot<'static> {
+    Plot::new(id)
+        .link_axis(TIME, [true, false])
+        .link_cursor(TIME, [true, false])
+        .legend(Legend::default())
+        .height(height)
+        .width(width)
+        .x_axis_label("step")
+}
+
 /// Draws the plots.
 pub fn show(ui: &mut egui::Ui, sim: &Simulation) {
     let h = &sim.history;
@@ -20,51 +31,35 @@ pub fn show(ui: &mut egui::Ui, sim: &Simulation) {
     let has_host = h.loss.iter().any(|v| v.is_finite());
     let width = if has_host { ui.available_width() / 2.0 - 6.0 } else { ui.available_width() };
     ui.horizontal(|ui| {
-        Plot::new("counts")
-            .link_axis(TIME, [true, false])
-            .link_cursor(TIME, [true, false])
-            .legend(Legend::default())
-            .height(height)
-            .width(width)
-            .x_axis_label("step")
-            .show(ui, |p| {
-                for (k, s) in w.species.iter().enumerate() {
-                    let pts = decimate(&h.step, &h.free[k], buckets);
-                    p.line(
-                        Line::new(format!("{} free", s.name), PlotPoints::from(pts))
-                            .color(super::species_color(w, k)),
-                    );
-                    let docks = decimate(&h.step, &h.docked[k], buckets);
-                    p.line(
-                        Line::new(format!("{} docked/step", s.name), PlotPoints::from(docks))
-                            .color(super::species_color(w, k).gamma_multiply(0.5)),
-                    );
-                }
-            });
+        time_plot("counts", height, width).show(ui, |p| {
+            for (k, s) in w.species.iter().enumerate() {
+                let pts = decimate(&h.step, &h.free[k], buckets);
+                p.line(
+                    Line::new(format!("{} free", s.name), PlotPoints::from(pts))
+                        .color(super::species_color(w, k)),
+                );
+                let docks = decimate(&h.step, &h.docked[k], buckets);
+                p.line(
+                    Line::new(format!("{} docked/step", s.name), PlotPoints::from(docks))
+                        .color(super::species_color(w, k).gamma_multiply(0.5)),
+                );
+            }
+        });
         if has_host {
-            Plot::new("host")
-                .link_axis(TIME, [true, false])
-                .link_cursor(TIME, [true, false])
-                .legend(Legend::default())
-                .height(height)
-                .width(width)
-                .x_axis_label("step")
-                .include_y(0.0)
-                .include_y(1.0)
-                .show(ui, |p| {
-                    p.line(Line::new(
-                        "test loss",
-                        PlotPoints::from(decimate(&h.step, &h.loss, buckets)),
-                    ));
-                    p.line(Line::new(
-                        "test accuracy",
-                        PlotPoints::from(decimate(&h.step, &h.accuracy, buckets)),
-                    ));
-                    p.line(Line::new(
-                        "mean gain",
-                        PlotPoints::from(decimate(&h.step, &h.mean_gain, buckets)),
-                    ));
-                });
+            time_plot("host", height, width).include_y(0.0).include_y(1.0).show(ui, |p| {
+                p.line(Line::new(
+                    "test loss",
+                    PlotPoints::from(decimate(&h.step, &h.loss, buckets)),
+                ));
+                p.line(Line::new(
+                    "test accuracy",
+                    PlotPoints::from(decimate(&h.step, &h.accuracy, buckets)),
+                ));
+                p.line(Line::new(
+                    "mean gain",
+                    PlotPoints::from(decimate(&h.step, &h.mean_gain, buckets)),
+                ));
+            });
         }
     });
 }
