@@ -119,3 +119,23 @@ fn a_missing_preset_is_a_clear_error() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no_such_preset") && err.contains("cannot read"), "{err}");
 }
+
+#[test]
+fn warnings_reach_stderr_without_a_terminal() {
+    let src = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"));
+    let full = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("full_chain.ron");
+    std::fs::write(&full, src.replace("capacity: 10000,", "capacity: 2,")).expect("write");
+    let dir = tmp("full");
+    let out = nvlab()
+        .args(["run", full.to_str().expect("utf8"), "--steps", "300", "--out"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("warning: step") && err.contains("population is full"), "{err}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("summary.json"))).expect("json");
+    assert!(summary["totals"][0]["dropped"].as_f64().unwrap_or(0.0) > 0.0);
+    assert!(!summary["warnings"].as_array().map_or(true, Vec::is_empty));
+}

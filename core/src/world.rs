@@ -194,6 +194,15 @@ impl World {
                 ));
             }
         }
+        if mode == Mode::Density {
+            for s in species.iter().filter(|s| s.law == crate::species::LifetimeLaw::Fixed) {
+                warnings.push(format!(
+                    "species `{}`: density mode approximates its fixed lifetime ({} s) by the \
+                     exponential law of the same mean (the mean field carries no ages)",
+                    s.name, s.life
+                ));
+            }
+        }
         Ok(Self {
             base_dir: base_dir.to_path_buf(),
             rng: Rng::new(preset.seed),

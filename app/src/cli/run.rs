@@ -60,6 +60,16 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+/// Prints a line above the progress bar, or on stderr when there is no bar to print above
+/// (`--quiet`, or stderr is not a terminal: indicatif then drops `println`).
+fn say(bar: &ProgressBar, line: String) {
+    if bar.is_hidden() {
+        eprintln!("{line}");
+    } else {
+        bar.println(line);
+    }
+}
+
 /// Runs the preset.
 pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let path = super::resolve_preset(&args.preset);
@@ -103,6 +113,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        if let Some(d) = density.as_ref() {
+            for w in &d.warnings {
+                say(&bar, format!("warning (mean field): {w}"));
+            }
+        }
         let start = Instant::now();
         let mut warned = 0;
         for step in 0..steps {
@@ -114,7 +129,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             // Warnings raised at build time and while running, each once (the world keeps the
             // newest hundred).
             for w in main.warnings.iter().skip(warned.min(main.warnings.len())) {
-                bar.println(format!("warning: {w}"));
+                say(&bar, format!("warning: {w}"));
             }
             warned = warned.max(main.warnings.len());
             if step % 16 == 0 {
