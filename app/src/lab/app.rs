@@ -466,7 +466,7 @@ impl eframe::App for LabApp {
                 match self.sim.mode {
                     Mode::Particle => "particles",
                     Mode::Density => "density (mean field; a fixed lifetime law is approximated by the exponential one)",
-                    Mode::Twin => "twin: particles drawn, mean field in the inspector",
+                    Mode::Twin => "twin: dots are the particles, halos the mean field",
                 }
             );
             let title = format!("{}{title}", files::marker(&self.sim));

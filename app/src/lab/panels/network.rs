@@ -261,7 +261,9 @@ pub fn show(
         );
         y += 18.0;
     }
-    let halo = if w.density().is_some() {
+    let halo = if sim.twin.is_some() {
+        "halo: mean-field density ρ (dots: the particles)"
+    } else if w.density().is_some() {
         "halo: expected density ρ"
     } else {
         "halo: vesicles at the node"
