@@ -1,0 +1,10 @@
+//! An emulation of the Darwin3 neuromorphic chip built from public information
+//! (`../shared/DARWIN3.md`): its geometry, the mapping of a spiking network onto its cores,
+//! integer neuron models, STDP, the mesh network and vesicles as reward packets.
+//!
+//! This is not the vendor's toolchain: where no public source exists the emulator follows the
+//! defaults of DARWIN3.md section 4, and the lab says so wherever it shows the emulation.
+
+pub mod geometry;
+
+pub use geometry::{CoreCoord, CoreKind};
