@@ -5,6 +5,10 @@
 //! This is not the vendor's toolchain: where no public source exists the emulator follows the
 //! defaults of DARWIN3.md section 4, and the lab says so wherever it shows the emulation.
 
+pub mod chunk;
 pub mod geometry;
+pub mod packet;
 
+pub use chunk::Chunk;
 pub use geometry::{CoreCoord, CoreKind};
+pub use packet::{Packet, PacketClass};
