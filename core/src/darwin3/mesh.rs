@@ -199,12 +199,6 @@ pub struct MeshModel {
     totals: MeshTotals,
 }
 
-/// One packet being timed: the input index (or `None` for a deferred one) and the packet.
-struct Timed {
-    input: Option<usize>,
-    packet: Packet,
-}
-
 impl MeshModel {
     /// A model with `settings`, checked.
     pub fn new(settings: MeshSettings) -> Result<Self, MeshError> {
@@ -262,14 +256,19 @@ impl MeshModel {
             }
         }
         let deferred = std::mem::take(&mut self.deferred);
+        // Processing order: deferred packets (re-injected at cycle 0) first, then the inputs, by
+        // injection cycle; the (cycle, position) key makes the unstable sort keep input order.
+        // The packets are copied into that order so the loop below reads them sequentially.
         let deferred_in = deferred.len();
-        let mut order: Vec<Timed> = deferred
-            .into_iter()
-            .map(|packet| Timed { input: None, packet: Packet { inject_cycle: 0, ..packet } })
-            .chain(packets.iter().enumerate().map(|(i, &packet)| Timed { input: Some(i), packet }))
+        let mut order: Vec<(u64, u32, Packet)> = deferred
+            .iter()
+            .map(|&p| (0, p))
+            .chain(packets.iter().map(|&p| (p.inject_cycle, p)))
+            .enumerate()
+            .map(|(k, (cycle, p))| (cycle, k as u32, p))
             .collect();
-        if !order.is_sorted_by_key(|t| t.packet.inject_cycle) {
-            order.sort_by_key(|t| t.packet.inject_cycle);
+        if !order.is_sorted_by_key(|&(cycle, _, _)| cycle) {
+            order.sort_unstable_by_key(|&(cycle, k, _)| (cycle, k));
         }
 
         let budget = self.settings.budget_cycles();
@@ -294,10 +293,10 @@ impl MeshModel {
         let mut link_free = vec![0u64; if self.settings.contention { LINK_SLOTS } else { 0 }];
         let mut port_free = vec![0u64; if self.settings.contention { PORTS } else { 0 }];
 
-        for timed in &order {
-            let p = timed.packet;
+        for &(inject_cycle, k, p) in &order {
+            let input = (k as usize).checked_sub(deferred_in);
             let flits = u64::from(p.class.flits());
-            let mut head = p.inject_cycle;
+            let mut head = inject_cycle;
             let mut links_crossed = 0usize;
             for link in links::route(p.src, p.dst) {
                 let i = link.index();
@@ -322,7 +321,7 @@ impl MeshModel {
             count_end(p.dst, &mut report.packets_in, &mut report.host_in);
             report.makespan = report.makespan.max(arrival);
             let late = arrival > budget;
-            match timed.input {
+            match input {
                 Some(i) => {
                     report.arrivals[i] = arrival;
                     if late {
@@ -332,8 +331,7 @@ impl MeshModel {
                 None => report.late_deferred += usize::from(late),
             }
             if late {
-                let defer =
-                    self.settings.strict == StrictMode::DeferToNextStep && timed.input.is_some();
+                let defer = self.settings.strict == StrictMode::DeferToNextStep && input.is_some();
                 if defer {
                     self.deferred.push(p);
                     report.deferred_out += 1;
