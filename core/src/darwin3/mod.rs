@@ -5,10 +5,17 @@
 //! This is not the vendor's toolchain: where no public source exists the emulator follows the
 //! defaults of DARWIN3.md section 4, and the lab says so wherever it shows the emulation.
 
+mod anneal;
 pub mod chunk;
 pub mod geometry;
+pub mod links;
+pub mod mesh;
 pub mod packet;
+pub mod placement;
 
 pub use chunk::Chunk;
 pub use geometry::{CoreCoord, CoreKind};
+pub use links::{Direction, Link};
+pub use mesh::{MeshModel, MeshSettings, StepReport, StrictMode};
 pub use packet::{Packet, PacketClass};
+pub use placement::{AnnealSettings, Placement, PlacementError, PlacementMethod, place};
