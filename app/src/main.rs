@@ -30,6 +30,9 @@ struct Cli {
     /// glow when it cannot start; glow draws them with egui's painter.
     #[arg(long, value_enum, default_value_t = RendererArg::Wgpu)]
     renderer: RendererArg,
+    /// The lab: draw the vesicles with egui's painter even on wgpu (to compare).
+    #[arg(long)]
+    painter: bool,
 }
 
 /// The lab window's renderer.
@@ -69,6 +72,7 @@ fn main() -> ExitCode {
                 RendererArg::Wgpu => eframe::Renderer::Wgpu,
                 RendererArg::Glow => eframe::Renderer::Glow,
             },
+            painter_vesicles: cli.painter,
             ..Default::default()
         })
         .map(|()| ExitCode::SUCCESS),

@@ -163,7 +163,12 @@ impl LabApp {
         };
         sim.speed = state.speed.unwrap_or(1.0);
         sim.playing = options.play;
-        let (vesicle_draw, mut renderer) = renderer_of(cc);
+        let (mut vesicle_draw, mut renderer) = renderer_of(cc);
+        if options.painter_vesicles && vesicle_draw == VesicleDraw::Gpu {
+            vesicle_draw = VesicleDraw::Painter;
+            renderer.0.push_str(" (painter)");
+            renderer.1.push_str("; --painter: vesicles drawn with egui's painter instead");
+        }
         if let Some(why) = &options.renderer_notice {
             renderer.0.push_str(" (fallback)");
             renderer.1 = format!("{why}. {}", renderer.1);
@@ -194,6 +199,12 @@ impl LabApp {
     /// The running simulation, read-only (the UI tests check the world through it).
     pub fn sim(&self) -> &Simulation {
         &self.sim
+    }
+
+    /// The renderer's details as the top bar shows them on hover (adapter, backend, how the
+    /// vesicles are drawn).
+    pub fn renderer_name(&self) -> &str {
+        &self.renderer.1
     }
 
     /// The node the inspector shows, if any.
@@ -397,11 +408,13 @@ impl LabApp {
                     let blank = if is_blank { " (the image is blank!)" } else { "" };
                     self.notice = Some(format!("saved {}{blank}", path.display()));
                     eprintln!(
-                        "nvlab: saved {} ({}×{}){blank}; {}",
+                        "nvlab: saved {} ({}×{}){blank}; {}; {} vesicles; renderer {}",
                         path.display(),
                         image.size[0],
                         image.size[1],
-                        frame_report(&self.frame_times)
+                        frame_report(&self.frame_times),
+                        self.sim.world.pool().map_or(0, |p| p.live),
+                        self.renderer.0,
                     );
                 }
                 Err(e) => self.error = Some(format!("cannot save {}: {e}", path.display())),

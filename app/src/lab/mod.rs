@@ -36,6 +36,9 @@ pub struct LabOptions {
     pub renderer: eframe::Renderer,
     /// Why the lab runs on another renderer than the one asked for (shown in the window).
     pub renderer_notice: Option<String>,
+    /// Draw the vesicles with egui's painter even on wgpu (to compare it with the instanced
+    /// quads).
+    pub painter_vesicles: bool,
 }
 
 /// Opens the lab window and runs it until it is closed. With the wgpu renderer (the default),

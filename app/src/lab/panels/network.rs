@@ -3,7 +3,8 @@
 //! pan, scroll to zoom, click a node to inspect it or a vesicle to follow it.
 //!
 //! With the wgpu renderer the dots are instanced quads drawn by a paint callback
-//! (`lab/vesicle_gpu.rs`); with glow they are egui circles, at most a disc-full per node.
+//! (`lab/vesicle_gpu.rs`); with glow they are egui circles. Either way at most a disc-full per
+//! node is drawn, and above a budget one in k (the view says so).
 
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use eframe::egui_wgpu;
@@ -20,12 +21,12 @@ pub const DRAW_BUDGET: usize = 30_000;
 /// the view says so.
 pub const GPU_DRAW_BUDGET: usize = 1 << 20;
 
-/// How the vesicles are drawn.
+/// How the vesicles are drawn. Both draw at most a disc-full per node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VesicleDraw {
-    /// egui circles, at most a disc-full per node and [`DRAW_BUDGET`] in all.
+    /// egui circles, [`DRAW_BUDGET`] in all.
     Painter,
-    /// Instanced quads on the wgpu device, up to [`GPU_DRAW_BUDGET`].
+    /// Instanced quads on the wgpu device, [`GPU_DRAW_BUDGET`] in all.
     Gpu,
 }
 
@@ -214,13 +215,9 @@ pub fn show(
         let colors: Vec<Color32> = (0..ns).map(|k| super::species_color(w, k)).collect();
         let dot = (node_r * 0.28).clamp(1.2, 3.5);
         let spread = node_r * 1.4;
-        // Past about this many dots a node's disc is full: more would only cost frame time, and
-        // the halo already tells the count. The instanced quads cost little each: no cap.
-        let per_node = if gpu {
-            u32::MAX
-        } else {
-            ((node_r * 1.4 / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32
-        };
+        // Past about this many dots a node's disc is full: more would only cost frame time (fill
+        // rate on the GPU, tessellation with the painter), and the halo already tells the count.
+        let per_node = ((node_r * 1.4 / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
         let mut at_node = vec![0u32; n];
         let mut capped = false;
         let mut drawn = 0usize;
@@ -235,14 +232,12 @@ pub fn show(
             }
             let (from, to) = (pool.prev[s] as usize, pool.loc[s] as usize);
             let is_tracked = tracked == Some(pool.id[s]);
-            if !gpu {
-                let seen = &mut at_node[to];
-                if *seen >= per_node && !is_tracked {
-                    capped = true;
-                    continue;
-                }
-                *seen += 1;
+            let seen = &mut at_node[to];
+            if *seen >= per_node && !is_tracked {
+                capped = true;
+                continue;
             }
+            *seen += 1;
             let species = pool.species[s] as usize;
             if gpu {
                 let docked = w.docks.get(species * n + to).is_some_and(|&d| d > 0.0);
@@ -292,9 +287,7 @@ pub fn show(
             };
             painter.add(egui_wgpu::Callback::new_paint_callback(rect, VesicleCallback { frame }));
         }
-        if gpu && every > 1 {
-            note = Some(format!("{live} vesicles: showing 1 in {every}"));
-        } else if every > 1 || capped {
+        if every > 1 || capped {
             note = Some(format!(
                 "{live} vesicles: showing at most {per_node} per node{}",
                 if every > 1 { format!(" (1 in {every})") } else { String::new() }
