@@ -1,6 +1,8 @@
 //! Frame time of the lab window on wgpu, headless (egui_kittest's wgpu renderer, no display
 //! needed): the vesicles as instanced quads beside the same window with egui's painter, on the
-//! `film_limit` preset at population scales of about 10⁴ and 10⁵ vesicles.
+//! `film_limit` preset at population scales of about 10⁴ and 10⁵ vesicles: on its 12-node ring
+//! (scales 500 and 6000: a disc-full per node, about 560 dots, is drawn) and on a 4000-node ring
+//! (scales 6 and 60: up to 80,000 dots with wgpu, 30,000 with the painter).
 //!
 //! ```sh
 //! cargo run --release -p nv_lab --example frame_time            # the fastest adapter (a GPU)
@@ -10,7 +12,8 @@
 //! Each frame is the app's UI pass (one simulation step at speed 1), egui's tessellation, the
 //! render on the adapter and the copy of the image back to the CPU (the part a window does not
 //! have; the same for both ways of drawing). Options: `--frames N` (default 150, after 30
-//! frames of warm-up), `--scales a,b` (default 500,6000).
+//! frames of warm-up), `--ring N --scales a,b` (one ring of N nodes at these scales instead of
+//! the two above).
 
 use std::time::Instant;
 
@@ -26,27 +29,40 @@ fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1));
     let frames: usize = value("--frames").map_or(Ok(150), |v| v.parse())?;
-    let scales: Vec<f64> = value("--scales")
-        .map_or("500,6000", String::as_str)
-        .split(',')
-        .map(str::parse)
-        .collect::<Result<_, _>>()?;
+    let workloads: Vec<(usize, Vec<f64>)> = match (value("--ring"), value("--scales")) {
+        (Some(n), Some(scales)) => {
+            vec![(n.parse()?, scales.split(',').map(str::parse).collect::<Result<_, _>>()?)]
+        }
+        (None, None) => vec![(12, vec![500.0, 6000.0]), (4000, vec![6.0, 60.0])],
+        _ => anyhow::bail!("--ring and --scales go together"),
+    };
     let cpu = args.iter().any(|a| a == "--cpu");
 
     let text = std::fs::read_to_string(nv_lab::cli::presets_dir().join("film_limit.ron"))?;
-    anyhow::ensure!(text.contains("scale: 100.0"), "film_limit.ron has no `scale: 100.0` line");
+    let ring = "Ring(n: 12, k: 1)";
+    anyhow::ensure!(
+        text.contains("scale: 100.0") && text.contains(ring),
+        "film_limit.ron has no `scale: 100.0` or no `{ring}`"
+    );
     let dir = std::env::temp_dir().join(format!("nvlab-frame-time-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    println!("| scale | vesicles | vesicles drawn as | mean frame | 95th percentile | adapter |");
-    println!("|---|---|---|---|---|---|");
-    for scale in scales {
-        let path = dir.join(format!("film_limit_{scale}.ron"));
-        std::fs::write(&path, text.replace("scale: 100.0", &format!("scale: {scale:.1}")))?;
-        for painter in [true, false] {
-            let (times, live, adapter) = measure(&path, painter, cpu, frames)?;
-            let (mean, p95) = summary(&times);
-            let how = if painter { "egui painter" } else { "instanced quads" };
-            println!("| {scale} | {live} | {how} | {mean:.1} ms | {p95:.1} ms | {adapter} |");
+    println!("| nodes | scale | vesicles | drawn as | mean frame | 95th percentile | adapter |");
+    println!("|---|---|---|---|---|---|---|");
+    for (nodes, scales) in workloads {
+        for scale in scales {
+            let path = dir.join(format!("film_limit_{nodes}_{scale}.ron"));
+            let preset = text
+                .replace("scale: 100.0", &format!("scale: {scale:.1}"))
+                .replace(ring, &format!("Ring(n: {nodes}, k: 1)"));
+            std::fs::write(&path, preset)?;
+            for painter in [true, false] {
+                let (times, live, adapter) = measure(&path, painter, cpu, frames)?;
+                let (mean, p95) = summary(&times);
+                let how = if painter { "egui painter" } else { "instanced quads" };
+                println!(
+                    "| {nodes} | {scale} | {live} | {how} | {mean:.1} ms | {p95:.1} ms | {adapter} |"
+                );
+            }
         }
     }
     let _ = std::fs::remove_dir_all(&dir);

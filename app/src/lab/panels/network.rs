@@ -217,7 +217,7 @@ pub fn show(
         let spread = node_r * 1.4;
         // Past about this many dots a node's disc is full: more would only cost frame time (fill
         // rate on the GPU, tessellation with the painter), and the halo already tells the count.
-        let per_node = ((node_r * 1.4 / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
+        let per_node = ((spread / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
         let mut at_node = vec![0u32; n];
         let mut capped = false;
         let mut drawn = 0usize;
@@ -239,8 +239,9 @@ pub fn show(
             }
             *seen += 1;
             let species = pool.species[s] as usize;
+            // Its species docked at its node this step: drawn brighter (as the white ring).
+            let docked = w.docks.get(species * n + to).is_some_and(|&d| d > 0.0);
             if gpu {
-                let docked = w.docks.get(species * n + to).is_some_and(|&d| d > 0.0);
                 instances.push(VesicleInstance {
                     from: from as u32,
                     to: to as u32,
@@ -255,7 +256,9 @@ pub fn show(
             let (a, b) = (pos[from], pos[to]);
             let p = a + (b - a) * sim.progress + jitter(pool.id[s], spread);
             if !gpu {
-                painter.circle_filled(p, dot, colors[species]);
+                let color = colors[species];
+                let color = if docked { color.lerp_to_gamma(Color32::WHITE, 0.25) } else { color };
+                painter.circle_filled(p, dot, color);
             }
             if let Some(c) = click {
                 let d = p.distance(c);
