@@ -13,6 +13,7 @@ mod common;
 
 use std::path::PathBuf;
 
+use common::click_first_vesicle;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 use nv_lab::lab::LabOptions;
@@ -86,6 +87,17 @@ fn tiny_chain_after_a_hundred_steps() {
         "the top bar names the renderer"
     );
     check(&mut h, "lab_tiny_chain");
+}
+
+#[test]
+fn clicking_an_instanced_vesicle_follows_it() {
+    if !adapter_or_skip("clicking_an_instanced_vesicle_follows_it") {
+        return;
+    }
+    let mut h = lab_on_wgpu("tiny_chain.ron", 100);
+    let id = click_first_vesicle(&mut h);
+    assert_eq!(h.state().sim().tracked.as_ref().map(|t| t.id), Some(id));
+    assert!(h.query_by_label_contains(&format!("Vesicle #{id}")).is_some());
 }
 
 #[test]

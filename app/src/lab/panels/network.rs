@@ -36,6 +36,13 @@ pub fn node_positions_id() -> egui::Id {
     egui::Id::new("nvlab_network_node_positions")
 }
 
+/// The radius (points) of the disc around its node that a vesicle is drawn in, as of last
+/// frame, kept in egui's temporary memory under this id; with [`node_positions_id`] and
+/// [`vesicle_offset`] the UI tests find where a vesicle was drawn (paused, after a step).
+pub fn vesicle_spread_id() -> egui::Id {
+    egui::Id::new("nvlab_network_vesicle_spread")
+}
+
 /// Pan and zoom of the view (persisted).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViewState {
@@ -98,9 +105,10 @@ fn diverging(v: f32) -> Color32 {
     Color32::from_rgb(c[0], c[1], c[2])
 }
 
-/// A small deterministic offset for a vesicle around its node, so many do not overlap (the
-/// shader `vesicles.wgsl` places the instanced quads the same way).
-fn jitter(id: u64, radius: f32) -> Vec2 {
+/// A small deterministic offset for the vesicle of stable id `id` around its node, within
+/// `radius` points, so many do not overlap (the shader `vesicles.wgsl` places the instanced
+/// quads the same way).
+pub fn vesicle_offset(id: u64, radius: f32) -> Vec2 {
     let h = vesicle_gpu::jitter_hash(id);
     let angle = (h & 0xffff) as f32 / 65536.0 * std::f32::consts::TAU;
     let r = radius * ((h >> 16) as f32 / 65536.0).sqrt();
@@ -215,6 +223,7 @@ pub fn show(
         let colors: Vec<Color32> = (0..ns).map(|k| super::species_color(w, k)).collect();
         let dot = (node_r * 0.28).clamp(1.2, 3.5);
         let spread = node_r * 1.4;
+        ui.ctx().data_mut(|d| d.insert_temp(vesicle_spread_id(), spread));
         // Past about this many dots a node's disc is full: more would only cost frame time (fill
         // rate on the GPU, tessellation with the painter), and the halo already tells the count.
         let per_node = ((spread / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
@@ -254,7 +263,7 @@ pub fn show(
                 }
             }
             let (a, b) = (pos[from], pos[to]);
-            let p = a + (b - a) * sim.progress + jitter(pool.id[s], spread);
+            let p = a + (b - a) * sim.progress + vesicle_offset(pool.id[s], spread);
             if !gpu {
                 let color = colors[species];
                 let color = if docked { color.lerp_to_gamma(Color32::WHITE, 0.25) } else { color };
