@@ -289,9 +289,24 @@ impl VesicleRenderer {
         view: &ViewUniform,
         frame: &VesicleFrame,
     ) {
+        self.set_view(device, queue, view, &frame.nodes, &frame.colors);
+        self.instances.write(device, queue, bytemuck::cast_slice(&frame.instances));
+        self.count = u32::try_from(frame.instances.len()).unwrap_or(u32::MAX);
+    }
+
+    /// Writes what every instance is drawn through: the view, the node layout positions and
+    /// the species colours (enough for [`Self::draw`] of a buffer written elsewhere).
+    pub fn set_view(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        view: &ViewUniform,
+        nodes: &[[f32; 2]],
+        colors: &[egui::Color32],
+    ) {
         queue.write_buffer(&self.uniform, 0, bytemuck::bytes_of(view));
-        let colors: Vec<[f32; 4]> = frame.colors.iter().map(|&c| self.color(c)).collect();
-        let grown = self.nodes.write(device, queue, bytemuck::cast_slice(&frame.nodes))
+        let colors: Vec<[f32; 4]> = colors.iter().map(|&c| self.color(c)).collect();
+        let grown = self.nodes.write(device, queue, bytemuck::cast_slice(nodes))
             | self.colors.write(device, queue, bytemuck::cast_slice(&colors));
         if grown {
             self.bind_group = Self::bind(
@@ -302,12 +317,10 @@ impl VesicleRenderer {
                 &self.colors.buffer,
             );
         }
-        self.instances.write(device, queue, bytemuck::cast_slice(&frame.instances));
-        self.count = u32::try_from(frame.instances.len()).unwrap_or(u32::MAX);
     }
 
-    /// Draws `count` instances of `instances` (a vertex buffer of [`VesicleInstance`]s, e.g.
-    /// one the GPU engine writes) with the view last uploaded.
+    /// Draws `count` instances of `instances` (a buffer of [`VesicleInstance`]s with `VERTEX`
+    /// usage, e.g. one the GPU engine writes) through the view last set ([`Self::set_view`]).
     pub fn draw(&self, pass: &mut wgpu::RenderPass<'_>, instances: &wgpu::Buffer, count: u32) {
         if count == 0 {
             return;
