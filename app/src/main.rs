@@ -26,6 +26,22 @@ struct Cli {
     /// The lab: start running at once.
     #[arg(long)]
     play: bool,
+    /// The lab: the renderer. wgpu draws the vesicles as instanced quads and falls back to
+    /// glow when it cannot start; glow draws them with egui's painter.
+    #[arg(long, value_enum, default_value_t = RendererArg::Wgpu)]
+    renderer: RendererArg,
+    /// The lab: draw the vesicles with egui's painter even on wgpu (to compare).
+    #[arg(long)]
+    painter: bool,
+}
+
+/// The lab window's renderer.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum RendererArg {
+    /// wgpu (Vulkan, Metal, DX12 or GL), vesicles as instanced quads.
+    Wgpu,
+    /// OpenGL through glow, vesicles drawn with egui's painter.
+    Glow,
 }
 
 #[derive(Subcommand, Debug)]
@@ -52,6 +68,11 @@ fn main() -> ExitCode {
             play: cli.play || cli.screenshot.is_some(),
             screenshot: cli.screenshot,
             frames: cli.frames,
+            renderer: match cli.renderer {
+                RendererArg::Wgpu => eframe::Renderer::Wgpu,
+                RendererArg::Glow => eframe::Renderer::Glow,
+            },
+            painter_vesicles: cli.painter,
             ..Default::default()
         })
         .map(|()| ExitCode::SUCCESS),

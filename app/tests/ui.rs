@@ -11,7 +11,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{lab, preset, tmp};
+use common::{click_first_vesicle, lab, preset, tmp};
 use eframe::egui::{self, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -197,4 +197,17 @@ fn editing_a_species_changes_the_engine_without_a_reset() {
     assert!(h.query_by_label_contains("species edit not applied").is_none(), "no error is shown");
     click(&mut h, "⏭ Step");
     assert_eq!(step_of(&h), 101, "the edited world runs on");
+}
+
+#[test]
+fn clicking_a_vesicle_follows_it() {
+    let mut h = lab(preset("tiny_chain.ron"));
+    click(&mut h, "⏩ 100");
+    let id = click_first_vesicle(&mut h);
+    let tracked = h.state().sim().tracked.as_ref().map(|t| t.id);
+    assert_eq!(tracked, Some(id), "the click follows the vesicle under it");
+    assert!(
+        h.query_by_label_contains(&format!("Vesicle #{id}")).is_some(),
+        "the inspector shows the followed vesicle"
+    );
 }

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::command::AppCommand;
 use super::files::{self, FileState};
-use super::panels::{self, library::Card, network::ViewState};
+use super::panels::{self, library::Card, network::VesicleDraw, network::ViewState};
 use super::sim::Simulation;
-use super::{LabOptions, screenshot};
+use super::{LabOptions, screenshot, vesicle_gpu};
 
 /// What the lab remembers between runs.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -68,6 +68,34 @@ pub struct LabApp {
     pending_screenshot: Option<PathBuf>,
     /// The File menu's state: the unsaved-changes prompt, the paste window.
     files: FileState,
+    /// How the network view draws the vesicles (instanced on wgpu, else egui's painter).
+    vesicle_draw: VesicleDraw,
+    /// The renderer, as the top bar names it, and its details (hover text).
+    renderer: (String, String),
+}
+
+/// How the vesicles can be drawn in the window `cc` describes, and the renderer's name and
+/// details for the top bar. With wgpu the instanced renderer is installed on eframe's device.
+fn renderer_of(cc: &eframe::CreationContext<'_>) -> (VesicleDraw, (String, String)) {
+    let painter = "vesicles drawn with egui's painter (at most a disc-full per node)";
+    match cc.wgpu_render_state.as_ref() {
+        Some(rs) => {
+            let info = rs.adapter.get_info();
+            let name = format!("wgpu · {}", info.backend);
+            let device =
+                format!("wgpu on {} ({}, {:?})", info.name, info.backend, info.device_type);
+            if vesicle_gpu::install(rs) {
+                (VesicleDraw::Gpu, (name, format!("{device}; vesicles drawn as instanced quads")))
+            } else {
+                let why = "the adapter cannot read storage buffers in a vertex shader";
+                (VesicleDraw::Painter, (name, format!("{device}; {why}: {painter}")))
+            }
+        }
+        None if cc.gl.is_some() => {
+            (VesicleDraw::Painter, ("glow".into(), format!("OpenGL (glow); {painter}")))
+        }
+        None => (VesicleDraw::Painter, ("no GPU".into(), format!("no renderer; {painter}"))),
+    }
 }
 
 /// Mean and 95th-percentile frame time over the frames after the first ten.
@@ -135,6 +163,16 @@ impl LabApp {
         };
         sim.speed = state.speed.unwrap_or(1.0);
         sim.playing = options.play;
+        let (mut vesicle_draw, mut renderer) = renderer_of(cc);
+        if options.painter_vesicles && vesicle_draw == VesicleDraw::Gpu {
+            vesicle_draw = VesicleDraw::Painter;
+            renderer.0.push_str(" (painter)");
+            renderer.1.push_str("; --painter: vesicles drawn with egui's painter instead");
+        }
+        if let Some(why) = &options.renderer_notice {
+            renderer.0.push_str(" (fallback)");
+            renderer.1 = format!("{why}. {}", renderer.1);
+        }
         let seed_text = sim.world.preset.seed.to_string();
         Self {
             state,
@@ -143,7 +181,7 @@ impl LabApp {
             cards: panels::library::cards(),
             selected: None,
             error,
-            notice: None,
+            notice: options.renderer_notice.clone(),
             show_help: false,
             commands: Vec::new(),
             options,
@@ -153,12 +191,20 @@ impl LabApp {
             frame_times: Vec::new(),
             pending_screenshot: None,
             files: FileState::default(),
+            vesicle_draw,
+            renderer,
         }
     }
 
     /// The running simulation, read-only (the UI tests check the world through it).
     pub fn sim(&self) -> &Simulation {
         &self.sim
+    }
+
+    /// The renderer's details as the top bar shows them on hover (adapter, backend, how the
+    /// vesicles are drawn).
+    pub fn renderer_name(&self) -> &str {
+        &self.renderer.1
     }
 
     /// The node the inspector shows, if any.
@@ -298,6 +344,27 @@ impl LabApp {
             commands: &mut self.commands,
         };
         let fx = files::apply(cmd, &mut lab);
+        self.file_effects(fx, ctx);
+    }
+
+    /// Takes a file dialog's answer when it came (the dialogs run on their own threads and
+    /// never block the window); while one is open the window looks again ten times a second.
+    fn poll_dialog(&mut self, ctx: &egui::Context) {
+        let mut lab = files::Lab {
+            sim: &mut self.sim,
+            files: &mut self.files,
+            recent: &mut self.state.recent,
+            commands: &mut self.commands,
+        };
+        let fx = files::poll_dialog(&mut lab);
+        self.file_effects(fx, ctx);
+        if self.files.dialog.is_some() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Does what a file command asks of the window.
+    fn file_effects(&mut self, fx: files::Effects, ctx: &egui::Context) {
         if let Some(text) = fx.copy {
             ctx.copy_text(text);
         }
@@ -341,11 +408,13 @@ impl LabApp {
                     let blank = if is_blank { " (the image is blank!)" } else { "" };
                     self.notice = Some(format!("saved {}{blank}", path.display()));
                     eprintln!(
-                        "nvlab: saved {} ({}×{}){blank}; {}",
+                        "nvlab: saved {} ({}×{}){blank}; {}; {} vesicles; renderer {}",
                         path.display(),
                         image.size[0],
                         image.size[1],
-                        frame_report(&self.frame_times)
+                        frame_report(&self.frame_times),
+                        self.sim.world.pool().map_or(0, |p| p.live),
+                        self.renderer.0,
                     );
                 }
                 Err(e) => self.error = Some(format!("cannot save {}: {e}", path.display())),
@@ -401,6 +470,7 @@ impl eframe::App for LabApp {
             &mut self.error,
             &mut self.commands,
         );
+        self.poll_dialog(&ctx);
         self.sim.frame();
         self.screenshots(&ctx);
 
@@ -408,7 +478,13 @@ impl eframe::App for LabApp {
             panels::menu_bar::show(ui, &self.sim, &mut self.state.recent, &mut self.commands);
         });
         egui::Panel::top("top_bar").show(ui, |ui| {
-            panels::top_bar::show(ui, &self.sim, self.fps, &mut self.seed_text, &mut self.commands);
+            let bar = panels::top_bar::Readout {
+                fps: self.fps,
+                renderer: &self.renderer.0,
+                renderer_details: &self.renderer.1,
+                fallback: self.options.renderer_notice.is_some(),
+            };
+            panels::top_bar::show(ui, &self.sim, &bar, &mut self.seed_text, &mut self.commands);
         });
         egui::Panel::left("library").resizable(true).default_size(290.0).show(ui, |ui| {
             panels::library::show(ui, &self.cards, &self.sim, &mut self.commands);
@@ -471,7 +547,14 @@ impl eframe::App for LabApp {
             );
             let title = format!("{}{title}", files::marker(&self.sim));
             ui.label(RichText::new(title).small().weak());
-            panels::network::show(ui, &self.sim, &mut self.state.view, self.selected, &mut self.commands);
+            panels::network::show(
+                ui,
+                &self.sim,
+                &mut self.state.view,
+                self.selected,
+                self.vesicle_draw,
+                &mut self.commands,
+            );
         });
         self.help(&ctx);
         panels::menu_bar::prompt(&ctx, &self.files, &self.sim, &mut self.commands);

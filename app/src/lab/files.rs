@@ -4,7 +4,8 @@
 //! Everything here is a plain function over paths and the [`Simulation`], so it is tested
 //! without a window. The menu bar ([`super::panels::menu_bar`]) and the file dialogs only make
 //! [`AppCommand`]s that carry a path (a dialog command becomes the same command with the path
-//! chosen), and [`apply`] carries them out; [`super::app::LabApp`] applies what it returns
+//! chosen, [`poll_dialog`]: the dialogs run on their own threads, `lab/dialogs.rs`), and
+//! [`apply`] carries them out; [`super::app::LabApp`] applies what it returns
 //! (a message, text for the clipboard, a pasted world).
 //!
 //! # The series CSV
@@ -37,6 +38,7 @@ use nv_core::observe::{SpeciesTotals, fnv1a_hex, species_totals, write_graph_jso
 use serde::Serialize;
 
 use super::command::AppCommand;
+use super::dialogs::{DialogKind, DialogSpec, PendingDialog, Poll};
 use super::sim::Simulation;
 
 /// The most files the recent list keeps.
@@ -75,6 +77,8 @@ pub struct FileState {
     pub paste_error: Option<String>,
     /// The window title last sent (sent again only when it changes).
     pub title: String,
+    /// The file dialog open now, if any (its answer is polled every frame: [`poll_dialog`]).
+    pub dialog: Option<PendingDialog>,
 }
 
 /// What the window must do after [`apply`].
@@ -412,26 +416,71 @@ pub fn with_ron_extension(path: PathBuf) -> PathBuf {
     if path.extension().is_none() { path.with_extension("ron") } else { path }
 }
 
-/// The "open a preset" dialog.
-fn ask_open(dir: &Path) -> Option<PathBuf> {
-    rfd::FileDialog::new()
-        .set_title("Open a preset")
-        .add_filter("RON preset", &["ron"])
-        .set_directory(dir)
-        .pick_file()
+/// Opens the file dialog `spec` describes (its answer comes back through [`poll_dialog`]),
+/// unless one is open already.
+fn open_dialog(spec: DialogSpec, lab: &mut Lab<'_>, fx: &mut Effects) {
+    if lab.files.dialog.is_some() {
+        fx.notice = Some("a file dialog is already open: answer or close it first".into());
+        if spec.kind == DialogKind::SaveAs {
+            lab.files.after_save = None;
+        }
+        return;
+    }
+    match PendingDialog::open(spec) {
+        Ok(d) => lab.files.dialog = Some(d),
+        Err(e) => fx.error = Some(e),
+    }
 }
 
-/// A "save to" dialog: `title`, starting in `dir` with `name`, files of `filter` shown.
-fn ask_save(title: &str, dir: &Path, name: &str, filter: Option<(&str, &str)>) -> Option<PathBuf> {
-    let mut d = rfd::FileDialog::new()
-        .set_title(title)
-        .set_directory(dir)
-        .set_file_name(name)
-        .set_can_create_directories(true);
-    if let Some((what, ext)) = filter {
-        d = d.add_filter(what, &[ext]);
+/// A save dialog's [`DialogSpec`].
+fn save_spec(kind: DialogKind, title: &str, sim: &Simulation, name: String) -> DialogSpec {
+    let filter = match kind {
+        DialogKind::SaveAs => Some(("RON preset".into(), "ron".into())),
+        DialogKind::ExportSeries => Some(("CSV".into(), "csv".into())),
+        DialogKind::Open | DialogKind::ExportBundle => None,
+    };
+    DialogSpec { kind, title: title.into(), dir: start_dir(sim), name: Some(name), filter }
+}
+
+/// Takes the open dialog's answer, if it came, and turns it into the command it asked for (a
+/// chosen path) or a notice (cancelled). Called every frame; never blocks.
+pub fn poll_dialog(lab: &mut Lab<'_>) -> Effects {
+    let Some(d) = &lab.files.dialog else { return Effects::default() };
+    let kind = d.kind;
+    match d.poll() {
+        Poll::Waiting => Effects::default(),
+        Poll::Answered(path) => {
+            lab.files.dialog = None;
+            dialog_answer(kind, path, lab)
+        }
     }
-    d.save_file()
+}
+
+/// What a dialog's answer does: the command with the chosen path, or a notice when no path
+/// was chosen (a "Save" answer to the unsaved prompt then does not go on either).
+pub fn dialog_answer(kind: DialogKind, path: Option<PathBuf>, lab: &mut Lab<'_>) -> Effects {
+    let mut fx = Effects::default();
+    let what = match kind {
+        DialogKind::Open => "Open",
+        DialogKind::SaveAs => "Save as",
+        DialogKind::ExportSeries => "Export series",
+        DialogKind::ExportBundle => "Export run bundle",
+    };
+    match (kind, path) {
+        (DialogKind::Open, Some(p)) => lab.commands.push(AppCommand::LoadPreset(p)),
+        (DialogKind::SaveAs, Some(p)) => {
+            lab.commands.push(AppCommand::SaveAs(Some(with_ron_extension(p))));
+        }
+        (DialogKind::ExportSeries, Some(p)) => lab.commands.push(AppCommand::ExportSeries(Some(p))),
+        (DialogKind::ExportBundle, Some(p)) => lab.commands.push(AppCommand::ExportBundle(Some(p))),
+        (_, None) => {
+            if kind == DialogKind::SaveAs {
+                lab.files.after_save = None;
+            }
+            fx.notice = Some(format!("{what}: {NO_CHOICE}"));
+        }
+    }
+    fx
 }
 
 /// Saves to `path` as [`AppCommand::SaveAs`] does, and resumes a command waiting on it.
@@ -452,14 +501,21 @@ fn save_and_resume(path: &Path, lab: &mut Lab<'_>, fx: &mut Effects) {
 }
 
 /// Carries out a file command ([`AppCommand::OpenDialog`] to [`AppCommand::Unsaved`]); other
-/// commands do nothing. Commands with a path never open a dialog.
+/// commands do nothing. Commands with a path never open a dialog; those without one open it
+/// on its own thread and return at once (the answer comes through [`poll_dialog`]).
 pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
     let mut fx = Effects::default();
     match cmd {
-        AppCommand::OpenDialog => match ask_open(&start_dir(lab.sim)) {
-            Some(p) => lab.commands.push(AppCommand::LoadPreset(p)),
-            None => fx.notice = Some(format!("Open: {NO_CHOICE}")),
-        },
+        AppCommand::OpenDialog => {
+            let spec = DialogSpec {
+                kind: DialogKind::Open,
+                title: "Open a preset".into(),
+                dir: start_dir(lab.sim),
+                name: None,
+                filter: Some(("RON preset".into(), "ron".into())),
+            };
+            open_dialog(spec, lab, &mut fx);
+        }
         AppCommand::Save => match lab.sim.path.clone() {
             Some(p) => save_and_resume(&p, lab, &mut fx),
             None => lab.commands.push(AppCommand::SaveAs(None)),
@@ -467,18 +523,8 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
         AppCommand::SaveAs(Some(p)) => save_and_resume(&p, lab, &mut fx),
         AppCommand::SaveAs(None) => {
             let name = format!("{}.ron", file_stem(lab.sim));
-            match ask_save(
-                "Save the preset as",
-                &start_dir(lab.sim),
-                &name,
-                Some(("RON preset", "ron")),
-            ) {
-                Some(p) => lab.commands.push(AppCommand::SaveAs(Some(with_ron_extension(p)))),
-                None => {
-                    lab.files.after_save = None;
-                    fx.notice = Some(format!("Save as: {NO_CHOICE}"));
-                }
-            }
+            let spec = save_spec(DialogKind::SaveAs, "Save the preset as", lab.sim, name);
+            open_dialog(spec, lab, &mut fx);
         }
         AppCommand::CopyPreset => match preset_text(lab.sim) {
             Ok(text) => {
@@ -511,15 +557,9 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
         },
         AppCommand::ExportSeries(None) => {
             let name = format!("{}-series.csv", file_stem(lab.sim));
-            match ask_save(
-                "Export the plotted series",
-                &start_dir(lab.sim),
-                &name,
-                Some(("CSV", "csv")),
-            ) {
-                Some(p) => lab.commands.push(AppCommand::ExportSeries(Some(p))),
-                None => fx.notice = Some(format!("Export series: {NO_CHOICE}")),
-            }
+            let spec =
+                save_spec(DialogKind::ExportSeries, "Export the plotted series", lab.sim, name);
+            open_dialog(spec, lab, &mut fx);
         }
         AppCommand::ExportBundle(Some(dir)) => match export_bundle(lab.sim, &dir) {
             Ok(()) => fx.notice = Some(format!("wrote the run bundle {}", dir.display())),
@@ -528,10 +568,7 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
         AppCommand::ExportBundle(None) => {
             let name = format!("{}-step{}", file_stem(lab.sim), lab.sim.world.step);
             let title = "Export a run bundle (a folder of that name is made)";
-            match ask_save(title, &start_dir(lab.sim), &name, None) {
-                Some(p) => lab.commands.push(AppCommand::ExportBundle(Some(p))),
-                None => fx.notice = Some(format!("Export run bundle: {NO_CHOICE}")),
-            }
+            open_dialog(save_spec(DialogKind::ExportBundle, title, lab.sim, name), lab, &mut fx);
         }
         AppCommand::Unsaved(answer) => {
             let pending = lab.files.pending.take();
@@ -718,6 +755,49 @@ mod tests {
         assert!(!is_dirty(&parts.sim));
         assert_eq!(nv_core::preset::load(&path).expect("loads").seed, 99);
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn dialog_answers_become_commands_without_blocking() {
+        let mut parts = Parts::new(tiny());
+        let answer = |parts: &mut Parts, kind, path: Option<&str>| {
+            let (send, recv) = std::sync::mpsc::channel();
+            parts.files.dialog = Some(PendingDialog::from_channel(kind, recv));
+            let mut lab = Lab {
+                sim: &mut parts.sim,
+                files: &mut parts.files,
+                recent: &mut parts.recent,
+                commands: &mut parts.commands,
+            };
+            // No answer yet: nothing happens and the dialog stays open.
+            let fx = poll_dialog(&mut lab);
+            assert!(fx.notice.is_none() && lab.commands.is_empty() && lab.files.dialog.is_some());
+            send.send(path.map(PathBuf::from)).expect("the receiver is alive");
+            let fx = poll_dialog(&mut lab);
+            assert!(lab.files.dialog.is_none(), "an answered dialog is closed");
+            (fx, std::mem::take(lab.commands))
+        };
+        let (_, cmds) = answer(&mut parts, DialogKind::Open, Some("/a/p.ron"));
+        assert_eq!(cmds, vec![AppCommand::LoadPreset(PathBuf::from("/a/p.ron"))]);
+        let (_, cmds) = answer(&mut parts, DialogKind::SaveAs, Some("/a/mine"));
+        assert_eq!(cmds, vec![AppCommand::SaveAs(Some(PathBuf::from("/a/mine.ron")))]);
+        let (_, cmds) = answer(&mut parts, DialogKind::ExportSeries, Some("/a/s.csv"));
+        assert_eq!(cmds, vec![AppCommand::ExportSeries(Some(PathBuf::from("/a/s.csv")))]);
+        let (_, cmds) = answer(&mut parts, DialogKind::ExportBundle, Some("/a/run"));
+        assert_eq!(cmds, vec![AppCommand::ExportBundle(Some(PathBuf::from("/a/run")))]);
+        // A cancelled "Save as" that the unsaved prompt's Save asked for: the load waiting on
+        // it is dropped, and the notice says nothing was chosen.
+        parts.files.after_save = Some(AppCommand::LoadPreset(shipped("spiral_film.ron")));
+        let (fx, cmds) = answer(&mut parts, DialogKind::SaveAs, None);
+        assert!(cmds.is_empty());
+        assert!(parts.files.after_save.is_none());
+        assert!(fx.notice.is_some_and(|n| n.starts_with("Save as: no file chosen")));
+        // A second dialog while one is open is refused with a notice.
+        let (_send, recv) = std::sync::mpsc::channel();
+        parts.files.dialog = Some(PendingDialog::from_channel(DialogKind::Open, recv));
+        let fx = parts.apply(AppCommand::OpenDialog);
+        assert!(fx.notice.is_some_and(|n| n.contains("already open")));
+        assert_eq!(parts.files.dialog.as_ref().map(|d| d.kind), Some(DialogKind::Open));
     }
 
     #[test]

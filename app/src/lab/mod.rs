@@ -6,13 +6,17 @@
 
 pub mod app;
 pub mod command;
+pub mod dialogs;
 pub mod files;
 pub mod history;
 pub mod panels;
 pub mod screenshot;
 pub mod sim;
+pub mod vesicle_gpu;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How the lab starts.
 #[derive(Clone, Debug, Default)]
@@ -27,29 +31,65 @@ pub struct LabOptions {
     pub play: bool,
     /// Set once a screenshot was saved and is not blank (read after the window closes).
     pub screenshot_ok: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    /// The renderer to start with (default wgpu; [`run`] falls back to glow when wgpu cannot
+    /// start).
+    pub renderer: eframe::Renderer,
+    /// Why the lab runs on another renderer than the one asked for (shown in the window).
+    pub renderer_notice: Option<String>,
+    /// Draw the vesicles with egui's painter even on wgpu (to compare it with the instanced
+    /// quads).
+    pub painter_vesicles: bool,
 }
 
-/// Opens the lab window and runs it until it is closed.
+/// Opens the lab window and runs it until it is closed. With the wgpu renderer (the default),
+/// if wgpu cannot start (no adapter, no surface) before the lab was created, the window opens
+/// again with glow, and says so.
 pub fn run(options: LabOptions) -> anyhow::Result<()> {
+    let wanted = options.screenshot.clone();
+    let ok = options.screenshot_ok.clone();
+    let started = Arc::new(AtomicBool::new(false));
+    let result = match (start(options.clone(), &started), options.renderer) {
+        (Err(e), eframe::Renderer::Wgpu) if !started.load(Ordering::Relaxed) => {
+            let notice = format!(
+                "wgpu could not start ({e}); running on glow (OpenGL), vesicles drawn with egui's \
+                 painter"
+            );
+            eprintln!("nvlab: {notice}");
+            let glow = LabOptions {
+                renderer: eframe::Renderer::Glow,
+                renderer_notice: Some(notice),
+                ..options
+            };
+            start(glow, &started)
+        }
+        (result, _) => result,
+    };
+    result.map_err(|e| anyhow::anyhow!("the lab window could not start: {e}"))?;
+    if let Some(path) = wanted
+        && !ok.load(Ordering::Relaxed)
+    {
+        anyhow::bail!("no usable screenshot was saved to {} (blank or not taken)", path.display());
+    }
+    Ok(())
+}
+
+/// Runs the window once on `options.renderer`; `started` is set when the lab was created.
+fn start(options: LabOptions, started: &Arc<AtomicBool>) -> eframe::Result {
     let native = eframe::NativeOptions {
         viewport: eframe::egui::ViewportBuilder::default()
             .with_title("Neuro-Vesicles Lab")
             .with_inner_size([1440.0, 900.0])
             .with_min_inner_size([900.0, 600.0]),
+        renderer: options.renderer,
         ..Default::default()
     };
-    let wanted = options.screenshot.clone();
-    let ok = options.screenshot_ok.clone();
+    let started = started.clone();
     eframe::run_native(
         "nvlab",
         native,
-        Box::new(move |cc| Ok(Box::new(app::LabApp::new(cc, options)))),
+        Box::new(move |cc| {
+            started.store(true, Ordering::Relaxed);
+            Ok(Box::new(app::LabApp::new(cc, options)))
+        }),
     )
-    .map_err(|e| anyhow::anyhow!("the lab window could not start: {e}"))?;
-    if let Some(path) = wanted
-        && !ok.load(std::sync::atomic::Ordering::Relaxed)
-    {
-        anyhow::bail!("no usable screenshot was saved to {} (blank or not taken)", path.display());
-    }
-    Ok(())
 }

@@ -1,19 +1,46 @@
 //! The network view: nodes coloured by activity, density halos, pathway traces as edge width,
 //! and the vesicles as species-coloured dots, moving along their edges in slow motion. Drag to
-//! pan, scroll to zoom, click a node to inspect it.
+//! pan, scroll to zoom, click a node to inspect it or a vesicle to follow it.
+//!
+//! With the wgpu renderer the dots are instanced quads drawn by a paint callback
+//! (`lab/vesicle_gpu.rs`); with glow they are egui circles. Either way at most a disc-full per
+//! node is drawn, and above a budget one in k (the view says so).
 
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
+use eframe::egui_wgpu;
 
 use crate::lab::command::AppCommand;
 use crate::lab::sim::Simulation;
+use crate::lab::vesicle_gpu::{self, FLASH, VesicleCallback, VesicleFrame, VesicleInstance};
 
-/// Most vesicles drawn one by one; above it every k-th is drawn and the view says so.
+/// Most vesicles drawn one by one with egui's painter (glow); above it every k-th is drawn and
+/// the view says so.
 pub const DRAW_BUDGET: usize = 30_000;
+
+/// Most vesicles drawn one by one as instanced quads (wgpu); above it every k-th is drawn and
+/// the view says so.
+pub const GPU_DRAW_BUDGET: usize = 1 << 20;
+
+/// How the vesicles are drawn. Both draw at most a disc-full per node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VesicleDraw {
+    /// egui circles, [`DRAW_BUDGET`] in all.
+    Painter,
+    /// Instanced quads on the wgpu device, [`GPU_DRAW_BUDGET`] in all.
+    Gpu,
+}
 
 /// Where the view drew each node last frame (screen points, by node index), kept in egui's
 /// temporary memory under this id; the UI tests read it to click a node.
 pub fn node_positions_id() -> egui::Id {
     egui::Id::new("nvlab_network_node_positions")
+}
+
+/// The radius (points) of the disc around its node that a vesicle is drawn in, as of last
+/// frame, kept in egui's temporary memory under this id; with [`node_positions_id`] and
+/// [`vesicle_offset`] the UI tests find where a vesicle was drawn (paused, after a step).
+pub fn vesicle_spread_id() -> egui::Id {
+    egui::Id::new("nvlab_network_vesicle_spread")
 }
 
 /// Pan and zoom of the view (persisted).
@@ -78,20 +105,24 @@ fn diverging(v: f32) -> Color32 {
     Color32::from_rgb(c[0], c[1], c[2])
 }
 
-/// A small deterministic offset for a vesicle around its node, so many do not overlap.
-fn jitter(id: u64, radius: f32) -> Vec2 {
-    let h = nv_core::rng::mix32((id as u32) ^ nv_core::rng::mix32((id >> 32) as u32));
+/// A small deterministic offset for the vesicle of stable id `id` around its node, within
+/// `radius` points, so many do not overlap (the shader `vesicles.wgsl` places the instanced
+/// quads the same way).
+pub fn vesicle_offset(id: u64, radius: f32) -> Vec2 {
+    let h = vesicle_gpu::jitter_hash(id);
     let angle = (h & 0xffff) as f32 / 65536.0 * std::f32::consts::TAU;
     let r = radius * ((h >> 16) as f32 / 65536.0).sqrt();
     Vec2::angled(angle) * r
 }
 
-/// Draws the view; pushes a selection when a node is clicked.
+/// Draws the view, the vesicles as `draw` says; pushes a selection when a node or a vesicle is
+/// clicked.
 pub fn show(
     ui: &mut egui::Ui,
     sim: &Simulation,
     view: &mut ViewState,
     selected: Option<usize>,
+    draw: VesicleDraw,
     out: &mut Vec<AppCommand>,
 ) {
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
@@ -186,15 +217,20 @@ pub fn show(
     let mut note = None;
     if let Some(pool) = w.pool() {
         let live = pool.live;
-        let every = live.div_ceil(DRAW_BUDGET).max(1);
+        let gpu = draw == VesicleDraw::Gpu;
+        let budget = if gpu { GPU_DRAW_BUDGET } else { DRAW_BUDGET };
+        let every = live.div_ceil(budget).max(1);
         let colors: Vec<Color32> = (0..ns).map(|k| super::species_color(w, k)).collect();
         let dot = (node_r * 0.28).clamp(1.2, 3.5);
-        // Past about this many dots a node's disc is full: more would only cost frame time, and
-        // the halo already tells the count.
-        let per_node = ((node_r * 1.4 / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
+        let spread = node_r * 1.4;
+        ui.ctx().data_mut(|d| d.insert_temp(vesicle_spread_id(), spread));
+        // Past about this many dots a node's disc is full: more would only cost frame time (fill
+        // rate on the GPU, tessellation with the painter), and the halo already tells the count.
+        let per_node = ((spread / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
         let mut at_node = vec![0u32; n];
         let mut capped = false;
         let mut drawn = 0usize;
+        let mut instances = Vec::with_capacity(if gpu { live / every + 1 } else { 0 });
         for s in 0..pool.len() {
             if !pool.alive[s] {
                 continue;
@@ -203,24 +239,65 @@ pub fn show(
             if !drawn.is_multiple_of(every) {
                 continue;
             }
-            let seen = &mut at_node[pool.loc[s] as usize];
-            if *seen >= per_node && tracked != Some(pool.id[s]) {
+            let (from, to) = (pool.prev[s] as usize, pool.loc[s] as usize);
+            let is_tracked = tracked == Some(pool.id[s]);
+            let seen = &mut at_node[to];
+            if *seen >= per_node && !is_tracked {
                 capped = true;
                 continue;
             }
             *seen += 1;
-            let (a, b) = (pos[pool.prev[s] as usize], pos[pool.loc[s] as usize]);
-            let p = a + (b - a) * sim.progress + jitter(pool.id[s], node_r * 1.4);
-            painter.circle_filled(p, dot, colors[pool.species[s] as usize]);
+            let species = pool.species[s] as usize;
+            // Its species docked at its node this step: drawn brighter (as the white ring).
+            let docked = w.docks.get(species * n + to).is_some_and(|&d| d > 0.0);
+            if gpu {
+                instances.push(VesicleInstance {
+                    from: from as u32,
+                    to: to as u32,
+                    species_flags: species as u32 | if docked { FLASH } else { 0 },
+                    hash: vesicle_gpu::jitter_hash(pool.id[s]),
+                });
+                // Positions on the CPU only where a click or the followed vesicle needs them.
+                if click.is_none() && !is_tracked {
+                    continue;
+                }
+            }
+            let (a, b) = (pos[from], pos[to]);
+            let p = a + (b - a) * sim.progress + vesicle_offset(pool.id[s], spread);
+            if !gpu {
+                let color = colors[species];
+                let color = if docked { color.lerp_to_gamma(Color32::WHITE, 0.25) } else { color };
+                painter.circle_filled(p, dot, color);
+            }
             if let Some(c) = click {
                 let d = p.distance(c);
                 if d <= dot + 3.0 && nearest_vesicle.is_none_or(|(_, best)| d < best) {
                     nearest_vesicle = Some((pool.id[s], d));
                 }
             }
-            if tracked == Some(pool.id[s]) {
+            if is_tracked {
                 tracked_at = Some(p);
             }
+        }
+        if gpu {
+            let frame = VesicleFrame {
+                view: vesicle_gpu::ViewUniform {
+                    center: tf.center.into(),
+                    mid: tf.mid,
+                    scale: tf.scale,
+                    progress: sim.progress,
+                    dot,
+                    jitter: spread,
+                    rect_min: rect.min.into(),
+                    rect_size: rect.size().into(),
+                    species_count: ns as u32,
+                    ..Default::default()
+                },
+                nodes: g.pos.clone(),
+                colors,
+                instances,
+            };
+            painter.add(egui_wgpu::Callback::new_paint_callback(rect, VesicleCallback { frame }));
         }
         if every > 1 || capped {
             note = Some(format!(

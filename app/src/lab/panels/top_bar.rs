@@ -6,11 +6,23 @@ use nv_core::Mode;
 use crate::lab::command::AppCommand;
 use crate::lab::sim::Simulation;
 
-/// Draws the bar; `fps` is the measured frame rate.
+/// What the bar reads out besides the simulation.
+pub struct Readout<'a> {
+    /// The measured frame rate.
+    pub fps: f32,
+    /// The renderer's short name ("wgpu · Vulkan", "glow").
+    pub renderer: &'a str,
+    /// The renderer's details (adapter, how the vesicles are drawn), shown on hover.
+    pub renderer_details: &'a str,
+    /// Whether the renderer is a fallback (wgpu could not start): shown in a warning colour.
+    pub fallback: bool,
+}
+
+/// Draws the bar.
 pub fn show(
     ui: &mut egui::Ui,
     sim: &Simulation,
-    fps: f32,
+    readout: &Readout<'_>,
     seed_text: &mut String,
     out: &mut Vec<AppCommand>,
 ) {
@@ -64,6 +76,13 @@ pub fn show(
         ui.separator();
         ui.label(RichText::new("Backend: CPU").weak())
             .on_hover_text("The GPU engine is not built yet; the CPU engine runs everything.");
+        let renderer = RichText::new(format!("Renderer: {}", readout.renderer));
+        let renderer = if readout.fallback {
+            renderer.color(egui::Color32::from_rgb(230, 160, 60))
+        } else {
+            renderer.weak()
+        };
+        ui.label(renderer).on_hover_text(readout.renderer_details);
         ui.separator();
         let alive = sim.world.pool().map_or_else(
             || {
@@ -77,7 +96,7 @@ pub fn show(
         let dropped: f64 = sim.world.totals.dropped.iter().sum();
         ui.label(format!(
             "step {} · {:.0} fps · {:.0} steps/s · {alive} vesicles",
-            sim.world.step, fps, sim.steps_per_s
+            sim.world.step, readout.fps, sim.steps_per_s
         ));
         if dropped > 0.0 {
             ui.label(
