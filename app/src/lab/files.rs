@@ -434,6 +434,13 @@ fn ask_save(title: &str, dir: &Path, name: &str, filter: Option<(&str, &str)>) -
     d.save_file()
 }
 
+/// Asks where to save a CSV export named `<world's file stem>-<suffix>.csv`, starting in the
+/// world's folder; `None` when no file was chosen.
+pub fn ask_save_csv(sim: &Simulation, title: &str, suffix: &str) -> Option<PathBuf> {
+    let name = format!("{}-{suffix}.csv", file_stem(sim));
+    ask_save(title, &start_dir(sim), &name, Some(("CSV", "csv")))
+}
+
 /// Saves to `path` as [`AppCommand::SaveAs`] does, and resumes a command waiting on it.
 fn save_and_resume(path: &Path, lab: &mut Lab<'_>, fx: &mut Effects) {
     match save_to(lab.sim, path) {

@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod command;
+pub mod darwin3;
 pub mod files;
 pub mod history;
 pub mod panels;
