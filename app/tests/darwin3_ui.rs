@@ -16,7 +16,8 @@ use nv_lab::lab::darwin3::view::{
     ValueFormat,
 };
 use nv_lab::lab::darwin3::{
-    Darwin3Action, Darwin3PanelState, Darwin3View, makespan, mesh_map, panel, rasters,
+    Darwin3Action, Darwin3Export, Darwin3PanelState, Darwin3View, makespan, mesh_map, panel,
+    rasters,
 };
 
 /// What the harness holds: the view, the panel's state and every action it returned.
@@ -260,6 +261,17 @@ fn toggling_a_divergence_switch_emits_it_and_rerun_carries_it() {
     let back = Darwin3Action::SetDivergence { source: DivergenceSource::LeakForm, removed: false };
     assert_eq!(h.state().actions.last(), Some(&back), "and it can be put back");
     assert!(h.query_by_label("⟲ Rerun").is_some(), "the draft equals the run again");
+}
+
+#[test]
+fn export_asks_the_app_for_the_metrics_csv() {
+    let mut h = harness(Some(view()));
+    h.get_by_label("Export metrics CSV").click();
+    h.run_steps(2);
+    assert_eq!(h.state().actions, vec![Darwin3Action::Export(Darwin3Export::MetricsCsv)]);
+    let csv = view().metrics_csv();
+    assert_eq!(csv.lines().count(), 1 + 30, "a header and the 30 neurons");
+    assert!(csv.starts_with("neuron,label,population,exact agreement,first divergence,"));
 }
 
 #[test]

@@ -313,6 +313,8 @@ impl LabApp {
                         self.seed_text = self.sim.world.preset.seed.to_string();
                         files::remember(&mut self.state.recent, &path);
                         self.state.last_preset = Some(path);
+                        // A Darwin3 run belongs to the world it mapped.
+                        self.set_darwin3_view(None);
                         self.state.view = ViewState::default();
                         self.error = None;
                     }
@@ -385,6 +387,7 @@ impl LabApp {
             ctx.copy_text(text);
         }
         if let Some(mut s) = fx.world {
+            self.set_darwin3_view(None);
             s.speed = self.sim.speed;
             self.sim = s;
             self.selected = None;

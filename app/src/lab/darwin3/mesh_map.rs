@@ -100,7 +100,21 @@ pub fn show(
             Vec2::splat(cell),
         )
     };
-    let core_at = |c: CoreCoord| view.cores.iter().find(|k| k.coord == c);
+    // The record of each drawn tile, by (x − first) + y · columns.
+    let ncols = (last - first + 1) as usize;
+    let mut lookup: Vec<Option<usize>> = vec![None; ncols * GRID as usize];
+    for (k, core) in view.cores.iter().enumerate() {
+        let (x, y) = (core.coord.x - first, core.coord.y);
+        if (0..ncols as i32).contains(&x) && (0..GRID).contains(&y) {
+            lookup[x as usize + y as usize * ncols] = Some(k);
+        }
+    }
+    let core_at = |c: CoreCoord| {
+        let (x, y) = (c.x - first, c.y);
+        let inside = (0..ncols as i32).contains(&x) && (0..GRID).contains(&y);
+        let k = if inside { lookup[x as usize + y as usize * ncols] } else { None };
+        k.map(|k| &view.cores[k])
+    };
     let max_value = view
         .cores
         .iter()
@@ -129,8 +143,8 @@ pub fn show(
             let (a, b) = (tile(l.from).center(), tile(l.to).center());
             let d = (b - a).normalized();
             let side = d.rot90() * cell * 0.16;
-            let start = a + d * cell * 0.3 + side;
-            let vec = (b - a) - d * cell * 0.6;
+            let start = a + d * cell * 0.12 + side;
+            let vec = (b - a) - d * cell * 0.24;
             let colour = if state.colour_by == ColourBy::LinkFlits {
                 scale_colour(f)
             } else {

@@ -20,6 +20,9 @@ pub const REFERENCE_ONLY: Color32 = Color32::from_rgb(80, 150, 255);
 pub const EMULATED_ONLY: Color32 = Color32::from_rgb(255, 150, 40);
 /// Spikes both runs have.
 pub const AGREE: Color32 = Color32::from_rgb(235, 235, 235);
+/// Most spikes drawn as single ticks; above it the view bins them.
+pub const TICK_BUDGET: usize = 60_000;
+
 /// The time cursor.
 pub const CURSOR: Color32 = Color32::from_rgb(255, 230, 80);
 
@@ -197,7 +200,16 @@ pub fn show(ui: &mut egui::Ui, r: &Rasters, state: &mut Darwin3PanelState, heigh
         start = end;
     }
     let clip = painter.with_clip_rect(plot);
-    let dense = px_step < 1.5 || px_row < 1.5;
+    // Single ticks only while they are at least 1.5 points apart and few enough to draw.
+    let visible: usize = order[row_lo..row_hi]
+        .iter()
+        .map(|&n| {
+            let n = n as usize;
+            within(&r.reference[n], step_lo, step_hi).len()
+                + within(&r.emulated[n], step_lo, step_hi).len()
+        })
+        .sum();
+    let dense = px_step < 1.5 || px_row < 1.5 || visible > TICK_BUDGET;
     let mut note = None;
     if dense {
         let bins_x = ((plot.width() / 2.0) as usize).clamp(1, (step_hi - step_lo).max(1) as usize);
