@@ -8,6 +8,7 @@ use nv_core::Mode;
 use serde::{Deserialize, Serialize};
 
 use super::command::AppCommand;
+use super::darwin3::{self, Darwin3Action, Darwin3Export, Darwin3PanelState, Darwin3View};
 use super::files::{self, FileState};
 use super::panels::{self, library::Card, network::VesicleDraw, network::ViewState};
 use super::sim::Simulation;
@@ -32,6 +33,19 @@ pub struct UiState {
     /// The tab the right-hand panel shows.
     #[serde(default)]
     pub right_tab: RightTab,
+    /// The view the centre shows.
+    #[serde(default)]
+    pub central_tab: CentralTab,
+}
+
+/// The views of the central area.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CentralTab {
+    /// The network with its vesicles.
+    #[default]
+    Network,
+    /// The Darwin3 emulation panel.
+    Darwin3,
 }
 
 /// The tabs of the right-hand panel.
@@ -72,6 +86,15 @@ pub struct LabApp {
     vesicle_draw: VesicleDraw,
     /// The renderer, as the top bar names it, and its details (hover text).
     renderer: (String, String),
+    /// The Darwin3 run the Darwin3 tab shows (`None`: the world has no mapped spiking network).
+    darwin3_view: Option<Darwin3View>,
+    /// The Darwin3 panel's UI state.
+    darwin3_state: Darwin3PanelState,
+    /// The Darwin3 panel's actions of this frame, applied after the UI pass.
+    darwin3_actions: Vec<Darwin3Action>,
+    /// The Darwin3 requests that need the emulator (reruns, settings edits), oldest first,
+    /// until the adapter takes them.
+    darwin3_requests: Vec<Darwin3Action>,
 }
 
 /// How the vesicles can be drawn in the window `cc` describes, and the renderer's name and
@@ -193,6 +216,63 @@ impl LabApp {
             files: FileState::default(),
             vesicle_draw,
             renderer,
+            darwin3_view: None,
+            darwin3_state: Darwin3PanelState::default(),
+            darwin3_actions: Vec::new(),
+            darwin3_requests: Vec::new(),
+        }
+    }
+
+    /// Shows this Darwin3 run in the Darwin3 tab (`None`: the empty state); the panel's
+    /// derived caches are dropped, its selections and zoom kept.
+    pub fn set_darwin3_view(&mut self, view: Option<Darwin3View>) {
+        self.darwin3_view = view;
+        self.darwin3_state.invalidate();
+    }
+
+    /// The Darwin3 run the Darwin3 tab shows.
+    pub fn darwin3_view(&self) -> Option<&Darwin3View> {
+        self.darwin3_view.as_ref()
+    }
+
+    /// The Darwin3 panel's UI state (selections, cursor), read-only.
+    pub fn darwin3_state(&self) -> &Darwin3PanelState {
+        &self.darwin3_state
+    }
+
+    /// Takes the Darwin3 requests that need the emulator (reruns and settings edits), oldest
+    /// first.
+    pub fn take_darwin3_requests(&mut self) -> Vec<Darwin3Action> {
+        std::mem::take(&mut self.darwin3_requests)
+    }
+
+    /// Applies the Darwin3 panel's actions: exports here; selections are already in the
+    /// panel's state; reruns and settings edits wait for the emulator's adapter.
+    fn apply_darwin3(&mut self) {
+        for action in std::mem::take(&mut self.darwin3_actions) {
+            match action {
+                Darwin3Action::Export(Darwin3Export::MetricsCsv) => {
+                    self.commands.push(AppCommand::ExportDarwin3Metrics(None));
+                }
+                Darwin3Action::SelectCore(_) | Darwin3Action::SelectNeuron(_) => {}
+                request @ (Darwin3Action::Rerun(_)
+                | Darwin3Action::SetPlacement(_)
+                | Darwin3Action::SetDivergence { .. }
+                | Darwin3Action::SetWeightBits(_)
+                | Darwin3Action::SetNeuronModel(_)) => self.darwin3_requests.push(request),
+            }
+        }
+    }
+
+    /// Writes the Darwin3 per-neuron metrics to `path`.
+    fn export_darwin3_metrics(&mut self, path: &std::path::Path) {
+        let Some(view) = &self.darwin3_view else {
+            self.error = Some("no Darwin3 run to export: map a spiking network first".into());
+            return;
+        };
+        match files::write_atomic(path, view.metrics_csv().as_bytes()) {
+            Ok(()) => self.notice = Some(format!("wrote {}", path.display())),
+            Err(e) => self.error = Some(format!("cannot write {}: {e}", path.display())),
         }
     }
 
@@ -276,6 +356,8 @@ impl LabApp {
                         self.seed_text = self.sim.world.preset.seed.to_string();
                         files::remember(&mut self.state.recent, &path);
                         self.state.last_preset = Some(path);
+                        // A Darwin3 run belongs to the world it mapped.
+                        self.set_darwin3_view(None);
                         self.state.view = ViewState::default();
                         self.error = None;
                     }
@@ -307,7 +389,9 @@ impl LabApp {
                 | AppCommand::PastePreset(_)
                 | AppCommand::ExportSeries(_)
                 | AppCommand::ExportBundle(_)
+                | AppCommand::ExportDarwin3Metrics(None)
                 | AppCommand::Unsaved(_)) => self.file_command(cmd, ctx),
+                AppCommand::ExportDarwin3Metrics(Some(path)) => self.export_darwin3_metrics(&path),
                 AppCommand::EditSpecies(species) => {
                     if let Err(e) = self.sim.edit_species(species) {
                         self.error = Some(format!("species edit not applied: {e}"));
@@ -369,6 +453,7 @@ impl LabApp {
             ctx.copy_text(text);
         }
         if let Some(mut s) = fx.world {
+            self.set_darwin3_view(None);
             s.speed = self.sim.speed;
             self.sim = s;
             self.selected = None;
@@ -546,20 +631,37 @@ impl eframe::App for LabApp {
                 }
             );
             let title = format!("{}{title}", files::marker(&self.sim));
-            ui.label(RichText::new(title).small().weak());
-            panels::network::show(
-                ui,
-                &self.sim,
-                &mut self.state.view,
-                self.selected,
-                self.vesicle_draw,
-                &mut self.commands,
-            );
+            ui.horizontal(|ui| {
+                let tab = &mut self.state.central_tab;
+                ui.selectable_value(tab, CentralTab::Network, "Network");
+                ui.selectable_value(tab, CentralTab::Darwin3, "Darwin3")
+                    .on_hover_text("The network mapped onto an emulated Darwin3 chip");
+                ui.label(RichText::new(title).small().weak());
+            });
+            match self.state.central_tab {
+                CentralTab::Network => panels::network::show(
+                    ui,
+                    &self.sim,
+                    &mut self.state.view,
+                    self.selected,
+                    self.vesicle_draw,
+                    &mut self.commands,
+                ),
+                CentralTab::Darwin3 => {
+                    let actions = darwin3::panel::show(
+                        ui,
+                        self.darwin3_view.as_ref(),
+                        &mut self.darwin3_state,
+                    );
+                    self.darwin3_actions.extend(actions);
+                }
+            }
         });
         self.help(&ctx);
         panels::menu_bar::prompt(&ctx, &self.files, &self.sim, &mut self.commands);
         panels::menu_bar::paste_window(&ctx, &mut self.files, &mut self.commands);
         self.apply(&ctx);
+        self.apply_darwin3();
 
         self.frames += 1;
         if let Some(path) = &self.options.screenshot

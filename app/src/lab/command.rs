@@ -57,6 +57,8 @@ pub enum AppCommand {
     ExportSeries(Option<PathBuf>),
     /// Write a run bundle (preset, seed, series) into this folder (`None`: ask with a dialog).
     ExportBundle(Option<PathBuf>),
+    /// Write the Darwin3 tab's per-neuron metrics to this CSV file (`None`: ask with a dialog).
+    ExportDarwin3Metrics(Option<PathBuf>),
     /// The answer to the "Discard unsaved changes?" prompt.
     Unsaved(super::files::UnsavedAnswer),
 }

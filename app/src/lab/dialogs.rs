@@ -18,6 +18,8 @@ pub enum DialogKind {
     ExportSeries,
     /// File ▸ Export run bundle…: the folder to write.
     ExportBundle,
+    /// Darwin3 ▸ Export metrics: the CSV file to write.
+    ExportDarwin3Metrics,
 }
 
 /// What the dialog shows.
@@ -94,7 +96,10 @@ async fn ask(spec: DialogSpec) -> Option<PathBuf> {
     }
     let handle = match spec.kind {
         DialogKind::Open => d.pick_file().await,
-        DialogKind::SaveAs | DialogKind::ExportSeries | DialogKind::ExportBundle => {
+        DialogKind::SaveAs
+        | DialogKind::ExportSeries
+        | DialogKind::ExportBundle
+        | DialogKind::ExportDarwin3Metrics => {
             if let Some(name) = spec.name {
                 d = d.set_file_name(name);
             }

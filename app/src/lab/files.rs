@@ -436,7 +436,9 @@ fn open_dialog(spec: DialogSpec, lab: &mut Lab<'_>, fx: &mut Effects) {
 fn save_spec(kind: DialogKind, title: &str, sim: &Simulation, name: String) -> DialogSpec {
     let filter = match kind {
         DialogKind::SaveAs => Some(("RON preset".into(), "ron".into())),
-        DialogKind::ExportSeries => Some(("CSV".into(), "csv".into())),
+        DialogKind::ExportSeries | DialogKind::ExportDarwin3Metrics => {
+            Some(("CSV".into(), "csv".into()))
+        }
         DialogKind::Open | DialogKind::ExportBundle => None,
     };
     DialogSpec { kind, title: title.into(), dir: start_dir(sim), name: Some(name), filter }
@@ -465,6 +467,7 @@ pub fn dialog_answer(kind: DialogKind, path: Option<PathBuf>, lab: &mut Lab<'_>)
         DialogKind::SaveAs => "Save as",
         DialogKind::ExportSeries => "Export series",
         DialogKind::ExportBundle => "Export run bundle",
+        DialogKind::ExportDarwin3Metrics => "Export Darwin3 metrics",
     };
     match (kind, path) {
         (DialogKind::Open, Some(p)) => lab.commands.push(AppCommand::LoadPreset(p)),
@@ -473,6 +476,9 @@ pub fn dialog_answer(kind: DialogKind, path: Option<PathBuf>, lab: &mut Lab<'_>)
         }
         (DialogKind::ExportSeries, Some(p)) => lab.commands.push(AppCommand::ExportSeries(Some(p))),
         (DialogKind::ExportBundle, Some(p)) => lab.commands.push(AppCommand::ExportBundle(Some(p))),
+        (DialogKind::ExportDarwin3Metrics, Some(p)) => {
+            lab.commands.push(AppCommand::ExportDarwin3Metrics(Some(p)));
+        }
         (_, None) => {
             if kind == DialogKind::SaveAs {
                 lab.files.after_save = None;
@@ -569,6 +575,12 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
             let name = format!("{}-step{}", file_stem(lab.sim), lab.sim.world.step);
             let title = "Export a run bundle (a folder of that name is made)";
             open_dialog(save_spec(DialogKind::ExportBundle, title, lab.sim, name), lab, &mut fx);
+        }
+        AppCommand::ExportDarwin3Metrics(None) => {
+            let name = format!("{}-darwin3-metrics.csv", file_stem(lab.sim));
+            let title = "Export the Darwin3 per-neuron metrics";
+            let spec = save_spec(DialogKind::ExportDarwin3Metrics, title, lab.sim, name);
+            open_dialog(spec, lab, &mut fx);
         }
         AppCommand::Unsaved(answer) => {
             let pending = lab.files.pending.take();

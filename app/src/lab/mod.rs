@@ -6,6 +6,7 @@
 
 pub mod app;
 pub mod command;
+pub mod darwin3;
 pub mod dialogs;
 pub mod files;
 pub mod history;
