@@ -247,12 +247,13 @@ impl LifReference {
                 .filter(|&i| !matches!(self.drive[i as usize], Drive::Lif(_))),
         );
 
-        // Phase 4: every chunk of post neurons gathers its share of the step's spikes, in
-        // increasing pre order.
+        // Phase 4: every block of post neurons gathers its share of the step's spikes, in
+        // increasing pre order (so the block size, a few per thread, changes nothing).
         if !self.spikes.is_empty() && self.topology.m() > 0 {
             let (topo, spikes) = (&self.topology, &self.spikes);
-            self.ring.par_chunks_mut(CHUNK * slots).enumerate().for_each(|(c, ring)| {
-                let lo = (c * CHUNK) as u32;
+            let block = n.div_ceil(4 * rayon::current_num_threads()).max(CHUNK);
+            self.ring.par_chunks_mut(block * slots).enumerate().for_each(|(c, ring)| {
+                let lo = (c * block) as u32;
                 let hi = lo + (ring.len() / slots) as u32;
                 for &j in spikes {
                     let range = topo.outgoing(j as usize);
