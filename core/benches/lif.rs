@@ -1,7 +1,8 @@
 //! Criterion bench of the spiking reference ([`LifReference::step`]) on a sparse network of
 //! 10⁵ neurons: 10⁴ Poisson inputs at 20 Hz, 9·10⁴ default LIF neurons, each hearing 40
 //! inputs (FixedFanIn, 4–7 mV) and about 90 recurrent LIF neurons (Random p = 10⁻³, −1 to
-//! 1.5 mV, delay 1–3 steps), dt = 0.1 ms. Throughput is in neuron-steps per step; run with
+//! 1.5 mV, delay 3 steps), dt = 0.1 ms; and the same without the recurrent projection (the
+//! neuron update with few synaptic events). Throughput is in neuron-steps per step; run with
 //! `RAYON_NUM_THREADS=2 cargo bench -p nv_core --bench lif`.
 
 use std::time::Duration;
@@ -12,8 +13,8 @@ use nv_core::spiking::spec::{
     Connectivity, LifSpec, PopulationKind, PopulationSpec, ProjectionSpec, SpikingSpec, WeightDist,
 };
 
-/// The benched network's spec.
-fn spec() -> SpikingSpec {
+/// The benched network's spec (`recurrent`: with the LIF → LIF projection).
+fn spec(recurrent: bool) -> SpikingSpec {
     let projection = |from: &str, connectivity, weight, delay| ProjectionSpec {
         from: from.into(),
         to: "lif".into(),
@@ -44,7 +45,7 @@ fn spec() -> SpikingSpec {
             ),
             projection(
                 "lif",
-                Connectivity::Random { p: 1e-3 },
+                Connectivity::Random { p: if recurrent { 1e-3 } else { 0.0 } },
                 WeightDist::Uniform { low: -1.0, high: 1.5 },
                 3,
             ),
@@ -55,7 +56,21 @@ fn spec() -> SpikingSpec {
 }
 
 fn lif_step(c: &mut Criterion) {
-    let (net, _) = match nv_core::spiking::build(&spec(), 1e-4, 1) {
+    let mut group = c.benchmark_group("lif_reference");
+    group.sample_size(20).warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    for (name, recurrent) in [("step_1e5_neurons", true), ("step_1e5_neurons_feedforward", false)] {
+        bench_one(&mut group, name, recurrent);
+    }
+    group.finish();
+}
+
+fn bench_one(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    name: &str,
+    recurrent: bool,
+) {
+    let (net, _) = match nv_core::spiking::build(&spec(recurrent), 1e-4, 1) {
         Ok(built) => built,
         Err(e) => panic!("the bench network does not build: {e}"),
     };
@@ -67,19 +82,15 @@ fn lif_step(c: &mut Criterion) {
     // Past the onset transient.
     let warm = reference.run(2000, &weights).len();
     println!(
-        "{} neurons, {} synapses, {:.1} spikes per neuron per second after warm-up",
+        "{name}: {} neurons, {} synapses, {:.1} spikes per neuron per second after warm-up",
         net.len(),
         net.synapses.len(),
         warm as f64 / net.len() as f64 / 0.2
     );
-    let mut group = c.benchmark_group("lif_reference");
-    group.sample_size(20).warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(5));
     group.throughput(Throughput::Elements(net.len() as u64));
-    group.bench_function("step_1e5_neurons", |b| {
+    group.bench_function(name, |b| {
         b.iter(|| std::hint::black_box(reference.step(None, &weights).len()));
     });
-    group.finish();
 }
 
 criterion_group!(benches, lif_step);

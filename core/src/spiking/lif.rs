@@ -261,7 +261,11 @@ impl LifReference {
                     let a = range.start + posts.partition_point(|&p| p < lo);
                     let b = range.start + posts.partition_point(|&p| p < hi);
                     for s in a..b {
-                        let due = ((t + topo.delay[s] as u64) % slots as u64) as usize;
+                        // (t + delay) mod slots, with 1 ≤ delay ≤ slots.
+                        let mut due = slot + topo.delay[s] as usize;
+                        if due >= slots {
+                            due -= slots;
+                        }
                         ring[(topo.post[s] - lo) as usize * slots + due] += weights[s];
                     }
                 }
