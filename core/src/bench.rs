@@ -118,7 +118,7 @@ pub fn bench_world(cfg: &BenchConfig, mode: Mode) -> Result<World, PresetError> 
     let base = Path::new(".");
     // Biases on the first forward move of a few nodes (the graph is rebuilt, identically, by
     // `World::new`).
-    let (_, graph) = Host::build(&preset.host, preset.seed, base)
+    let (_, graph) = Host::build(&preset.host, preset.seed, preset.dt, base)
         .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
     let biased: Vec<MoveBias> = (0..graph.n())
         .filter_map(|i| {

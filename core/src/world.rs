@@ -167,7 +167,7 @@ impl World {
     /// Builds a world from a validated preset. `mode` is `Particle` or `Density` (a twin run
     /// holds one of each, see [`crate::twin`]). `base_dir` resolves relative file names.
     pub fn new(preset: Preset, mode: Mode, base_dir: &Path) -> Result<Self, PresetError> {
-        let (host, graph) = Host::build(&preset.host, preset.seed, base_dir)
+        let (host, graph) = Host::build(&preset.host, preset.seed, preset.dt, base_dir)
             .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
         let species = compile_species(&preset, &graph)
             .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
@@ -365,6 +365,7 @@ impl World {
                 shift: &self.modulation.shift,
                 lr_mult: &self.modulation.lr_mult,
                 weight_delta: &self.modulation.weight_delta,
+                threshold: &self.modulation.threshold,
             };
             self.host.step(
                 &self.graph,

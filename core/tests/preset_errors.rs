@@ -386,3 +386,65 @@ fn no_panic_on_damaged_text() {
         assert!(preset::from_str(text, "t.ron").is_err());
     }
 }
+
+/// `BASE` with a spiking host instead of the ring: an input, a hidden and an output
+/// population and two projections.
+fn spiking(populations_extra: &str, projection_to: &str, projection_extra: &str) -> String {
+    let host = format!(
+        r#"host: Spiking((
+        populations: [
+            (name: "in", size: 4, kind: Poisson(rate: 10.0)),
+            (name: "hid", size: 3, kind: Lif(({populations_extra}))),
+            (name: "out", size: 2, kind: Lif(())),
+        ],
+        projections: [
+            (from: "in", to: "hid"),
+            (from: "hid", to: "{projection_to}"{projection_extra}),
+        ],
+    )),"#
+    );
+    with("host: Graph((\n        graph: Ring(n: 5, k: 2),\n    )),", &host)
+}
+
+#[test]
+fn a_spiking_host_loads() {
+    let p = preset::from_str(&spiking("", "out", ""), "t.ron").expect("loads");
+    assert!(matches!(p.host, nv_core::host::HostSpec::Spiking(_)));
+}
+
+#[test]
+fn spiking_projection_to_a_missing_population() {
+    let text = spiking("", "outt", "");
+    let err = fails(&text, ErrorKind::Value, "host.Spiking.projections[1].to");
+    assert_eq!(err.line, Some(line_of(&text, "\"outt\"")));
+    assert_mentions(&err, "`out`");
+}
+
+#[test]
+fn spiking_equal_time_constants() {
+    let text = spiking("tau_m: 0.01, tau_s: 0.01", "out", "");
+    let err = fails(&text, ErrorKind::Value, "host.Spiking.populations[1].kind.Lif.tau_s");
+    assert_eq!(err.line, Some(line_of(&text, "tau_s")));
+    assert_mentions(&err, "must differ from tau_m");
+}
+
+#[test]
+fn spiking_plastic_without_stdp_and_zero_delay() {
+    let text = spiking("", "out", ", delay: 0, plastic: true");
+    let err = match preset::from_str(&text, "t.ron") {
+        Ok(_) => panic!("loaded"),
+        Err(e) => e,
+    };
+    assert_eq!(err.path, "host.Spiking.projections[1].delay");
+    assert_mentions(&err, "1 to 4096 steps");
+    let text = spiking("", "out", ", plastic: true");
+    let err = fails(&text, ErrorKind::Value, "host.Spiking.projections[1].plastic");
+    assert_mentions(&err, "`stdp` section");
+}
+
+#[test]
+fn spiking_projection_into_an_input() {
+    let text = spiking("", "in", "");
+    let err = fails(&text, ErrorKind::Value, "host.Spiking.projections[1].to");
+    assert_mentions(&err, "LIF population");
+}

@@ -16,7 +16,7 @@ fn shipped() -> Vec<PathBuf> {
     files
 }
 
-const REQUIRED: [&str; 8] = [
+const REQUIRED: [&str; 10] = [
     "spiral_film",
     "pathway_carving",
     "cascade_critical",
@@ -25,6 +25,8 @@ const REQUIRED: [&str; 8] = [
     "film_limit",
     "sparse_agents",
     "tiny_chain",
+    "spiking_feedforward",
+    "spiking_recurrent_stdp",
 ];
 
 #[test]

@@ -859,6 +859,7 @@ mod tests {
         shift: Vec<f32>,
         lr_mult: Vec<f32>,
         weight_delta: Vec<f32>,
+        threshold: Vec<f32>,
     }
 
     impl Modulation {
@@ -868,6 +869,7 @@ mod tests {
                 shift: vec![0.0; graph.n()],
                 lr_mult: vec![1.0; graph.n()],
                 weight_delta: vec![0.0; graph.m()],
+                threshold: vec![0.0; graph.n()],
             }
         }
 
@@ -877,6 +879,7 @@ mod tests {
                 shift: &self.shift,
                 lr_mult: &self.lr_mult,
                 weight_delta: &self.weight_delta,
+                threshold: &self.threshold,
             }
         }
     }

@@ -7,11 +7,15 @@
 pub mod dataset;
 pub mod mlp;
 pub mod plain;
+pub mod spiking;
 
 use serde::{Deserialize, Serialize};
 
 pub use mlp::{Mlp, MlpSpec};
 pub use plain::{PlainHost, PlainSpec};
+pub use spiking::SpikingHost;
+
+pub use crate::spiking::SpikingSpec;
 
 /// Which host a preset uses.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,12 +24,15 @@ pub enum HostSpec {
     Mlp(MlpSpec),
     /// A plain graph with no host computation; activity comes from stimuli.
     Graph(PlainSpec),
+    /// A spiking LIF network (MODEL §8).
+    Spiking(SpikingSpec),
 }
 
 /// Per-node signals a host writes each step (all of length n).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Signals {
-    /// Activity a_i (rate MLP: batch-mean activation; plain graph: modulated stimulus drive).
+    /// Activity a_i (rate MLP: batch-mean activation; plain graph: modulated stimulus drive;
+    /// spiking: low-pass spike rate, spikes per second).
     pub activity: Vec<f32>,
     /// Error e_i = ∂loss/∂z_i, batch mean (0 where the host has none).
     pub error: Vec<f32>,
@@ -61,6 +68,8 @@ pub struct ModulationView<'a> {
     pub lr_mult: &'a [f32],
     /// Weight delta per edge written by `Weight` releases (default 0), added to the weights.
     pub weight_delta: &'a [f32],
+    /// Spiking threshold shift Δθ_i written by `Threshold` releases (default 0), mV.
+    pub threshold: &'a [f32],
 }
 
 /// A built host.
@@ -70,6 +79,8 @@ pub enum Host {
     Mlp(Box<Mlp>),
     /// A plain graph driven by stimuli.
     Plain(PlainHost),
+    /// A spiking LIF network.
+    Spiking(Box<SpikingHost>),
 }
 
 /// An error building a host: the field path under `host` and a message.
@@ -82,10 +93,12 @@ pub struct HostError {
 }
 
 impl Host {
-    /// Builds the host and its graph. `base_dir` resolves relative file names (edge lists).
+    /// Builds the host and its graph. `dt` is the preset's step in seconds (the spiking host
+    /// integrates with it); `base_dir` resolves relative file names (edge lists).
     pub fn build(
         spec: &HostSpec,
         seed: u64,
+        dt: f32,
         base_dir: &std::path::Path,
     ) -> Result<(Host, crate::graph::Graph), HostError> {
         match spec {
@@ -106,6 +119,11 @@ impl Host {
                     .map_err(|message| HostError { path: "host.Graph".into(), message })?;
                 Ok((Host::Plain(host), graph))
             }
+            HostSpec::Spiking(s) => {
+                let (host, graph) = SpikingHost::new(s, dt, seed)
+                    .map_err(|message| HostError { path: "host.Spiking".into(), message })?;
+                Ok((Host::Spiking(Box::new(host)), graph))
+            }
         }
     }
 
@@ -125,6 +143,7 @@ impl Host {
         match self {
             Host::Mlp(m) => m.step(graph, step, rng, weight, modulation, signals),
             Host::Plain(p) => p.step(step, dt, rng, brush, modulation, signals),
+            Host::Spiking(s) => s.step(weight, modulation, signals),
         }
     }
 }

@@ -369,11 +369,18 @@ mod tests {
         shift: Vec<f32>,
         lr: Vec<f32>,
         dw: Vec<f32>,
+        theta: Vec<f32>,
     }
 
     impl Mods {
         fn new(n: usize) -> Self {
-            Self { gain: vec![1.0; n], shift: vec![0.0; n], lr: vec![1.0; n], dw: vec![] }
+            Self {
+                gain: vec![1.0; n],
+                shift: vec![0.0; n],
+                lr: vec![1.0; n],
+                dw: vec![],
+                theta: vec![0.0; n],
+            }
         }
         fn view(&self) -> ModulationView<'_> {
             ModulationView {
@@ -381,6 +388,7 @@ mod tests {
                 shift: &self.shift,
                 lr_mult: &self.lr,
                 weight_delta: &self.dw,
+                threshold: &self.theta,
             }
         }
     }

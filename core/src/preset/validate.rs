@@ -36,6 +36,7 @@ pub fn validate(preset: &Preset) -> Result<(), Vec<PresetError>> {
     let mut c = Checker::default();
     c.non_finite(preset);
     c.globals(preset);
+    c.host(preset);
     c.meta(preset);
     c.species_names(&preset.species);
     for (i, s) in preset.species.iter().enumerate() {
@@ -155,6 +156,16 @@ impl Checker {
         let RunSpec { steps, .. } = p.run;
         if steps > MAX_STEPS {
             self.fail("run.steps".into(), steps.to_string(), "must be at most 10^12");
+        }
+    }
+
+    /// Host parameters a preset alone can judge (the spiking host's; the others are checked
+    /// when the host is built).
+    fn host(&mut self, p: &Preset) {
+        if let crate::host::HostSpec::Spiking(spec) = &p.host {
+            for problem in spec.check() {
+                self.fail(format!("host.Spiking.{}", problem.path), problem.value, problem.message);
+            }
         }
     }
 

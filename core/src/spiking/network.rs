@@ -108,6 +108,12 @@ impl SpikingNetwork {
         self.neurons.is_empty()
     }
 
+    /// The weight of every synapse, in synapse order, mV (what [`crate::spiking::LifReference::step`]
+    /// takes).
+    pub fn weights(&self) -> Vec<f64> {
+        self.synapses.iter().map(|s| s.weight).collect()
+    }
+
     /// The population neuron `i` belongs to (index into `populations`).
     pub fn population_of(&self, i: u32) -> Option<usize> {
         let k = self.populations.partition_point(|p| p.start + p.len <= i);

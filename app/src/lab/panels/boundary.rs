@@ -31,6 +31,7 @@ pub fn paint(painter: &Painter, rect: Rect, world: &World) -> bool {
         shift: &world.modulation.shift,
         lr_mult: &world.modulation.lr_mult,
         weight_delta: &world.modulation.weight_delta,
+        threshold: &world.modulation.threshold,
     };
     let cell = rect.width() / GRID as f32;
     let to_data = |k: usize| -EXTENT + (k as f32 + 0.5) * (2.0 * EXTENT / GRID as f32);

@@ -80,6 +80,42 @@ fn path(ui: &mut egui::Ui, t: &crate::lab::sim::Tracked) {
     ui.label(format!("{more}{}", shown.join(", ")));
 }
 
+/// The spiking state of neuron `i`: membrane, current, effective threshold, last spike, rate.
+fn neuron(
+    ui: &mut egui::Ui,
+    h: &nv_core::host::SpikingHost,
+    i: usize,
+    shift: f32,
+    step: u64,
+    dt: f32,
+) {
+    let r = h.reference();
+    ui.label(RichText::new("Neuron").strong());
+    egui::Grid::new("neuron").num_columns(2).striped(true).show(ui, |ui| {
+        match r.theta(i) {
+            Some(theta) => {
+                row(ui, "membrane v", format!("{:.3} mV", r.v()[i]));
+                row(ui, "current I", format!("{:.3} mV", r.current()[i]));
+                row(
+                    ui,
+                    "threshold θ + Δθ",
+                    format!("{:.3} mV ({theta:.1} {shift:+.3})", theta + shift as f64),
+                );
+            }
+            None => row(ui, "kind", "spike source (no membrane)".into()),
+        }
+        let last = match r.last_spike(i) {
+            Some(s) => {
+                let ago = step.saturating_sub(s + 1);
+                format!("step {s} ({:.1} ms ago)", ago as f64 * dt as f64 * 1000.0)
+            }
+            None => "never".into(),
+        };
+        row(ui, "last spike", last);
+        row(ui, "rate (low-pass)", format!("{:.1} spikes/s", h.rate()[i]));
+    });
+}
+
 /// Draws the inspector.
 pub fn show(ui: &mut egui::Ui, sim: &Simulation, selected: Option<usize>) {
     let w = &sim.world;
@@ -123,6 +159,10 @@ pub fn show(ui: &mut egui::Ui, sim: &Simulation, selected: Option<usize>) {
                 );
                 row(ui, "memory arrivals", format!("{:.0}", m.memory_count[i]));
             });
+            if let nv_core::host::Host::Spiking(h) = &w.host {
+                ui.separator();
+                neuron(ui, h, i, m.threshold[i], w.step, w.preset.dt);
+            }
             ui.separator();
             egui::Grid::new("node_species").num_columns(4).striped(true).show(ui, |ui| {
                 ui.label(RichText::new("species").weak());

@@ -95,6 +95,9 @@ impl Transform {
     }
 }
 
+/// The spike rate (spikes per second) a spiking host's node colour shows as activity 1.
+const SPIKING_RATE_SCALE: f32 = 20.0;
+
 /// Blue (negative) – grey (0) – orange (positive) for a signed value.
 fn diverging(v: f32) -> Color32 {
     let t = v.tanh();
@@ -188,10 +191,18 @@ pub fn show(
             );
         }
     }
-    // Nodes by activity; docking flashes.
+    // Nodes by activity (a spiking host's in units of SPIKING_RATE_SCALE, its neurons that
+    // spiked this step in white); docking flashes.
     let docks: Vec<f32> = (0..n).map(|i| (0..ns).map(|k| w.docks[k * n + i]).sum()).collect();
+    let (scale, spiked) = match &w.host {
+        nv_core::host::Host::Spiking(h) => (1.0 / SPIKING_RATE_SCALE, h.spikes()),
+        _ => (1.0, &[][..]),
+    };
     for i in 0..n {
-        painter.circle_filled(pos[i], node_r, diverging(w.signals.activity[i]));
+        painter.circle_filled(pos[i], node_r, diverging(w.signals.activity[i] * scale));
+        if spiked.binary_search(&(i as u32)).is_ok() {
+            painter.circle_filled(pos[i], node_r * 0.5, Color32::WHITE);
+        }
         if docks[i] > 0.0 {
             painter.circle_stroke(
                 pos[i],
@@ -345,8 +356,15 @@ pub fn show(
     } else {
         "halo: vesicles at the node"
     };
+    let colour = if matches!(w.host, nv_core::host::Host::Spiking(_)) {
+        format!(
+            "node colour: spike rate (orange at {SPIKING_RATE_SCALE:.0} spikes/s); white dot: spiked"
+        )
+    } else {
+        "node colour: activity (blue < 0 < orange)".to_string()
+    };
     let lines = [
-        "node colour: activity (blue < 0 < orange)".to_string(),
+        colour,
         halo.to_string(),
         "edge width: pathway trace π".to_string(),
         "white ring: docking this step".to_string(),
