@@ -3,6 +3,8 @@
 //! accumulation where the GPU uses atomics.
 
 pub mod accumulate;
+pub mod apply;
+pub mod density;
 pub mod decay_dock_hop;
 pub mod emit;
 pub mod kernel;

@@ -6,5 +6,9 @@
 
 pub mod context;
 pub mod sources;
+// ---- gpudensity block ----
+pub mod density;
+pub mod stages;
+// ---- end gpudensity block ----
 
 pub use context::{GpuContext, GpuError, rng_words_gpu};
