@@ -134,13 +134,8 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
     let mut ev = SpeciesEvents::zeros(ns);
 
     // The docking and emission fields.
-    let field_inputs = NodeFieldInputs {
-        emit: &input.emit,
-        receptors: input.receptors,
-        rho,
-        mass,
-        dt: input.dt,
-    };
+    let field_inputs =
+        NodeFieldInputs { emit: &input.emit, receptors: input.receptors, rho, mass, dt: input.dt };
     for (k, s) in input.species.iter().enumerate() {
         let range = k * n..(k + 1) * n;
         node_fields(
@@ -175,22 +170,16 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
         ev.absorbed[k] = docked * s.absorption as f64;
         ev.died[k] = ordered_sum(&rho[range], |&r| r as f64) * (1.0 - s.survival as f64);
     }
-    let births = Births {
-        rho: &mut sc.birth_rho,
-        mass: &mut sc.birth_mass,
-        cascade: &mut sc.cascade_rho,
-    };
+    let births =
+        Births { rho: &mut sc.birth_rho, mass: &mut sc.birth_mass, cascade: &mut sc.cascade_rho };
     pass::births_and_releases(input.species, &fields, rho, mass, out.releases, births);
     for k in 0..ns {
         ev.cascade_born[k] = (0..n).map(|i| sc.cascade_rho[i * ns + k] as f64).sum();
     }
 
     // Transport, then the expected hops from the state before the step.
-    let births = Births {
-        rho: &mut sc.birth_rho,
-        mass: &mut sc.birth_mass,
-        cascade: &mut sc.cascade_rho,
-    };
+    let births =
+        Births { rho: &mut sc.birth_rho, mass: &mut sc.birth_mass, cascade: &mut sc.cascade_rho };
     pass::gather(
         g,
         input.species,

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use crate::cascade::CascadeTracker;
 use crate::compile::{CompiledSpecies, compile_species};
-use crate::cpu::apply::{self, ApplyParams};
 use crate::cpu::accumulate::{Accumulators, snapshot};
+use crate::cpu::apply::{self, ApplyParams};
 use crate::cpu::decay_dock_hop::{self, StageInputs};
 use crate::cpu::emit::{self, EmitInputs};
 use crate::cpu::kernel::{KernelInputs, MoveCdf, cumulative, kernel_probabilities};
@@ -532,25 +532,25 @@ impl World {
     pub(crate) fn host_phase(&mut self) {
         let dt = self.preset.dt;
         let t = self.step;
-    {
-        let view = ModulationView {
-            gain: &self.modulation.gain,
-            shift: &self.modulation.shift,
-            lr_mult: &self.modulation.lr_mult,
-            weight_delta: &self.modulation.weight_delta,
-        };
-        self.host.step(
-            &self.graph,
-            t,
-            dt,
-            &self.rng,
-            &mut self.weight,
-            &self.brush,
-            &view,
-            &mut self.signals,
-        );
-    }
-    self.update_meta(t, dt);
+        {
+            let view = ModulationView {
+                gain: &self.modulation.gain,
+                shift: &self.modulation.shift,
+                lr_mult: &self.modulation.lr_mult,
+                weight_delta: &self.modulation.weight_delta,
+            };
+            self.host.step(
+                &self.graph,
+                t,
+                dt,
+                &self.rng,
+                &mut self.weight,
+                &self.brush,
+                &view,
+                &mut self.signals,
+            );
+        }
+        self.update_meta(t, dt);
     }
 
     fn warn(&mut self, message: String) {

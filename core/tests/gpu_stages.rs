@@ -69,7 +69,7 @@ fn gpu(test: &str) -> Option<GpuContext> {
         }
         let exe = std::env::current_exe().expect("the test binary's path");
         let status = std::process::Command::new(exe)
-            .args([test, "--exact", "--nocapture", "--test-threads=1"])
+            .args([test, "--exact", "--include-ignored", "--nocapture", "--test-threads=1"])
             .env("XDG_RUNTIME_DIR", &dir)
             .status()
             .expect("rerun the test binary");
@@ -339,11 +339,18 @@ fn apply_stage_matches_its_cpu_twin() {
                     - if ch == channel::MEM_FIX_LOG_RETAIN { 60_000_000 } else { 0 };
             }
         }
-        let releases =
-            Releases { stride, data: fixed.iter().map(|&v| v as f64 / SCALE).collect() };
+        let releases = Releases { stride, data: fixed.iter().map(|&v| v as f64 / SCALE).collect() };
         let mut cpu_mod = w.modulation.clone();
         let mut cpu_path = w.pathway.clone();
-        apply::run(&mut cpu_mod, &mut cpu_path, &p, &releases, &w.edge_hops, &w.signals.activity, g);
+        apply::run(
+            &mut cpu_mod,
+            &mut cpu_path,
+            &p,
+            &releases,
+            &w.edge_hops,
+            &w.signals.activity,
+            g,
+        );
         let mut gpu_mod = w.modulation.clone();
         let mut gpu_path = w.pathway.clone();
         gpu_apply::run_once(
@@ -406,7 +413,12 @@ fn fixed_point_releases_convert_exactly() {
             .expect("GPU apply stage");
         for (i, &v) in chunk.iter().enumerate() {
             let want = (v as f64 / SCALE) as f32;
-            assert_eq!(m.threshold[i].to_bits(), want.to_bits(), "{v}: gpu {} cpu {want}", m.threshold[i]);
+            assert_eq!(
+                m.threshold[i].to_bits(),
+                want.to_bits(),
+                "{v}: gpu {} cpu {want}",
+                m.threshold[i]
+            );
         }
     }
 }
@@ -457,4 +469,18 @@ fn gpu_density_runner_matches_the_cpu_on_presets() {
     let cfg = BenchConfig { vesicles: 20_000, nodes: 400, degree: 6, steps: 0, species: 2 };
     let world = || bench_world(&cfg, Mode::Density).expect("bench world");
     end_to_end(&ctx, "bench_world", world(), world());
+}
+
+/// The density throughput on the GPU against the CPU (not a check: run it with
+/// `cargo test --release -p nv_core --test gpu_stages density_throughput -- --ignored
+/// --nocapture`).
+#[test]
+#[ignore = "a benchmark: run it in release with --ignored --nocapture"]
+fn density_throughput() {
+    let Some(ctx) = gpu("density_throughput") else { return };
+    for nodes in [10_000, 100_000] {
+        let cfg = BenchConfig { vesicles: nodes * 100, nodes, degree: 8, steps: 50, species: 1 };
+        let report = nv_core::gpu::bench::run(&ctx, &cfg).expect("benchmark");
+        println!("{report}");
+    }
 }

@@ -4,8 +4,8 @@
 
 pub mod accumulate;
 pub mod apply;
-pub mod density;
 pub mod decay_dock_hop;
+pub mod density;
 pub mod emit;
 pub mod kernel;
 

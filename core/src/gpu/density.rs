@@ -74,8 +74,7 @@ impl GpuDensity {
         let (n, ns, m, moves) = (g.n(), world.species.len(), g.m(), g.moves());
         let dt = world.preset.dt;
         let (species_bytes, op_bytes) = params::species_bytes(&world.species);
-        let apply_params =
-            ApplyParams::new(&world.preset.modulation, world.preset.pathway.tau, dt);
+        let apply_params = ApplyParams::new(&world.preset.modulation, world.preset.pathway.tau, dt);
         buffers::scoped(ctx, || {
             Ok(Self {
                 kernel: KernelStage::new(ctx)?,
@@ -135,7 +134,8 @@ impl GpuDensity {
         density_of(world)?;
         for _ in 0..steps {
             world.host_phase();
-            let effective = world.weight.iter().zip(&world.modulation.weight_delta).map(|(w, d)| w + d);
+            let effective =
+                world.weight.iter().zip(&world.modulation.weight_delta).map(|(w, d)| w + d);
             ctx.queue.write_buffer(&self.weight, 0, &f32_bytes(effective));
             ctx.queue.write_buffer(
                 &self.signals,
@@ -157,15 +157,28 @@ impl GpuDensity {
         Ok(())
     }
 
+    /// Advances the GPU state `steps` steps with the host's inputs held at their last upload
+    /// and no readback, then waits for the GPU: the stages' own throughput
+    /// ([`crate::gpu::bench`]). The world is not touched.
+    pub fn step_device(&self, ctx: &GpuContext, steps: u64) -> Result<(), GpuError> {
+        for _ in 0..steps {
+            buffers::scoped(ctx, || self.record_step(ctx))??;
+        }
+        ctx.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        Ok(())
+    }
+
     /// Records and submits one step's fields, density and apply stages.
     fn record_step(&self, ctx: &GpuContext) -> Result<(), GpuError> {
         let (n, ns) = (self.n, self.species_count);
         let g = &self.graph;
         let s = &self.scratch;
         let md = &self.modulation;
-        let mut encoder = ctx
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("density step") });
+        let mut encoder = ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("density step"),
+        });
         self.kernel.encode(
             ctx,
             &mut encoder,

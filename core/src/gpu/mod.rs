@@ -7,6 +7,7 @@
 pub mod context;
 pub mod sources;
 // ---- gpudensity block ----
+pub mod bench;
 pub mod density;
 pub mod stages;
 // ---- end gpudensity block ----

@@ -62,12 +62,11 @@ pub fn pipeline(
             label: Some(stage),
             source: wgpu::ShaderSource::Wgsl(source.into()),
         });
-        let pipeline_layout =
-            ctx.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-                label: Some(stage),
-                bind_group_layouts: &[Some(layout)],
-                immediate_size: 0,
-            });
+        let pipeline_layout = ctx.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some(stage),
+            bind_group_layouts: &[Some(layout)],
+            immediate_size: 0,
+        });
         ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
             label: Some(entry),
             layout: Some(&pipeline_layout),
@@ -104,7 +103,10 @@ pub fn bind_group(
     let entries: Vec<wgpu::BindGroupEntry> = buffers
         .iter()
         .enumerate()
-        .map(|(b, buf)| wgpu::BindGroupEntry { binding: b as u32, resource: buf.as_entire_binding() })
+        .map(|(b, buf)| wgpu::BindGroupEntry {
+            binding: b as u32,
+            resource: buf.as_entire_binding(),
+        })
         .collect();
     ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
         label: Some(label),
@@ -160,7 +162,10 @@ pub fn uniform(ctx: &GpuContext, label: &str, bytes: &[u8]) -> wgpu::Buffer {
 }
 
 /// The first `len` bytes of each buffer, read back after the queue's work so far.
-pub fn read(ctx: &GpuContext, buffers: &[(&wgpu::Buffer, usize)]) -> Result<Vec<Vec<u8>>, GpuError> {
+pub fn read(
+    ctx: &GpuContext,
+    buffers: &[(&wgpu::Buffer, usize)],
+) -> Result<Vec<Vec<u8>>, GpuError> {
     let mut encoder = ctx
         .device
         .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("readback") });
@@ -195,8 +200,7 @@ pub fn read(ctx: &GpuContext, buffers: &[(&wgpu::Buffer, usize)]) -> Result<Vec<
     let mut out = Vec::with_capacity(staging.len());
     for (s, len) in &staging {
         let bytes = {
-            let view =
-                s.get_mapped_range(..).map_err(|e| GpuError::Readback(e.to_string()))?;
+            let view = s.get_mapped_range(..).map_err(|e| GpuError::Readback(e.to_string()))?;
             view[..*len].to_vec()
         };
         s.unmap();

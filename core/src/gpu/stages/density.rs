@@ -307,7 +307,7 @@ pub struct DensityOutputs {
 
 /// Fixed-point (lo, hi) words back to `i64`s.
 pub fn fixed_from_words(words: &[u32]) -> Vec<i64> {
-    words.chunks_exact(2).map(|w| ((w[1] as u64) << 32 | w[0] as u64) as i64).collect()
+    words.chunks_exact(2).map(|w| (((w[1] as u64) << 32) | w[0] as u64) as i64).collect()
 }
 
 /// Runs one density step once from CPU arrays (uploads, the three passes, read back): the

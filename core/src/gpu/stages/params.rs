@@ -50,16 +50,9 @@ pub fn species_bytes(species: &[CompiledSpecies]) -> (Vec<u8>, Vec<u8>) {
                 CompiledRelease::Memory(CompiledMemory::Running) => {
                     (1, 0, 0.0, 0.0, [0.0; 4], crate::species::IDENTITY, 0.0, 0.0)
                 }
-                CompiledRelease::Memory(CompiledMemory::Fixed { eps, log_retain }) => (
-                    2,
-                    0,
-                    0.0,
-                    0.0,
-                    [0.0; 4],
-                    crate::species::IDENTITY,
-                    *eps,
-                    *log_retain as f32,
-                ),
+                CompiledRelease::Memory(CompiledMemory::Fixed { eps, log_retain }) => {
+                    (2, 0, 0.0, 0.0, [0.0; 4], crate::species::IDENTITY, *eps, *log_retain as f32)
+                }
                 CompiledRelease::Cascade { species, chi, transform } => {
                     (3, *species as u32, 0.0, *chi, [0.0; 4], *transform, 0.0, 0.0)
                 }
@@ -129,7 +122,8 @@ pub fn source_bytes(species: &[CompiledSpecies], n: usize) -> Vec<u8> {
 /// Per node (activity, error, |error|, brush).
 pub fn signal_bytes(signals: &Signals, brush: &[f32]) -> Vec<u8> {
     let n = signals.activity.len();
-    super::buffers::f32_bytes((0..n).flat_map(|i| {
-        [signals.activity[i], signals.error[i], signals.error_abs[i], brush[i]]
-    }))
+    super::buffers::f32_bytes(
+        (0..n)
+            .flat_map(|i| [signals.activity[i], signals.error[i], signals.error_abs[i], brush[i]]),
+    )
 }
