@@ -43,15 +43,20 @@ const ARITH: f32 = 2e-6;
 const TRANSCENDENTAL: f32 = 2e-5;
 /// End to end (ρ and C, relative to the largest value per species): (steps, tolerance).
 ///
-/// Every stage agrees with its twin to within 1 ulp of the largest value (the kernel, ρ' and
-/// the flux bit for bit; D, births, emission gains and gain, which go through `exp`, `exp_m1`
-/// and `pow`, to ≤ 1.2e-7 of the largest value), but the step feeds them into integrators
-/// that keep every difference: pathway traces (τ_π ≫ 200 steps here), emission gains and
-/// gain, and the pathway term of the kernel, which reinforces itself (`pathway_carving`). The
-/// differences so grow about linearly with the steps: measured on lavapipe, at 25 steps
-/// ≤ 2.4e-6 (activator_inhibitor), at 200 steps 5e-7 (film_limit), 7e-6 (bench world),
-/// 1.3e-5 (activator_inhibitor) and 4e-5 (pathway_carving). So 1e-5 holds to 25 steps, and
-/// 200 steps are held to 1e-4.
+/// Every stage agrees with its twin to within 1 ulp of the largest value (the kernel, its
+/// sums, ρ', C' and the flux bit for bit on lavapipe; D, births, emission gains and gain to
+/// ≤ 1.2e-7 of the largest value: library `exp`/`pow`, fused multiply-adds such as the gain's
+/// relaxation 1 + (g − 1)·k, and the 2^-24 fixed-point release sums the apply stage reads,
+/// where the CPU density step keeps f64). The step feeds those last-bit differences into
+/// quantities that keep them instead of forgetting them: pathway traces (τ_π ≫ 200 steps
+/// here), emission gains and gain, the host's activity through the gain, and the pathway term
+/// of the kernel, which reinforces itself (`pathway_carving`). The differences so grow about
+/// linearly with the steps (a one-off 1-ulp kick to ρ on the CPU alone decays instead).
+/// Measured on lavapipe: at 25 steps ≤ 5e-6 everywhere; at 200 steps 5e-7 (film_limit),
+/// 7e-6 (bench world), 1.3e-5 (activator_inhibitor), 4e-5 (pathway_carving). Giving the CPU
+/// the shader's `exp`, sigmoid and `exp_m1` changed none of these, and rounding the CPU's
+/// releases to 2^-24 changed them by less than a third, so the rest is the arithmetic's last
+/// bits. So 1e-5 holds to 25 steps, and 200 steps are held to 1e-4.
 const CHECKPOINTS: [(u64, f32); 2] = [(25, 1e-5), (200, 1e-4)];
 
 /// Mesa wants an `XDG_RUNTIME_DIR` with mode 0700 and `std::env::set_var` is `unsafe`, so
