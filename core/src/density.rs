@@ -1,7 +1,7 @@
 //! The continuous density relaxation (MODEL §4): per species, the expected number of free
 //! vesicles ρ_i and their expected payload mass C_i, advanced by the linear map of the particle
-//! process over the fields of the step. Twin of `shaders/density.wgsl` (a gather over the
-//! in-moves of each node).
+//! process over the fields of the step. The passes are `crate::cpu::density`, the twin of
+//! `shaders/density.wgsl` (a gather over the in-moves of each node).
 //!
 //! ρ'_i = S·[(1 − p_abs)D_i ρ_i + (1 − D_i)(1 − H_i)ρ_i + Σ_j (1 − D_j)H_j P(j → i)ρ_j] + B_i.
 //! Docking that depends on content is evaluated at the mean payload C_i/ρ_i (the closure).
@@ -12,11 +12,12 @@
 
 use rayon::prelude::*;
 
-use crate::compile::{CompiledMemory, CompiledRelease, CompiledSpecies, channel};
-use crate::cpu::emit::{EmitInputs, emission_payload, expected_births};
+use crate::compile::CompiledSpecies;
+use crate::cpu::density::{self as pass, Births, Coefficients, Fields};
+use crate::cpu::emit::EmitInputs;
+use crate::cpu::kernel::{NodeFieldInputs, node_fields};
 use crate::graph::Graph;
 use crate::modulation::Releases;
-use crate::species::mat_vec;
 use crate::world::SpeciesEvents;
 
 /// The density state, `[κ · n + i]`, with the step's scratch buffers.
@@ -42,8 +43,12 @@ struct Scratch {
     stay: Vec<f32>,
     /// S·(1 − D)·H.
     leave: Vec<f32>,
-    /// S·D.
+    /// The docking probability D at the mean payload.
     dock: Vec<f32>,
+    /// Expected emission births λ·dt, `[κ · n + i]`.
+    births: Vec<f32>,
+    /// Their payload.
+    birth_payload: Vec<[f32; 4]>,
     /// Births per node, node-major `[i · S + κ]`: emission and cascades.
     birth_rho: Vec<f32>,
     /// Their payload mass.
@@ -105,181 +110,91 @@ fn ordered_sum<T: Sync>(xs: &[T], f: impl Fn(&T) -> f64 + Sync) -> f64 {
 }
 
 /// Advances `state` by one step, writing expected releases, dockings and edge flux into `out`;
-/// returns the step's expected events (nothing is ever dropped).
+/// returns the step's expected events (nothing is ever dropped). The passes are the stages
+/// `crate::cpu::kernel::node_fields` (docking and emission fields) and `crate::cpu::density`.
 pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs) -> SpeciesEvents {
     let g = input.graph;
     let n = g.n();
     let ns = input.species.len();
     let DensityState { rho, mass, scratch: sc } = state;
-    for v in [&mut sc.stay, &mut sc.leave, &mut sc.dock, &mut sc.next_rho] {
+    for v in [
+        &mut sc.stay,
+        &mut sc.leave,
+        &mut sc.dock,
+        &mut sc.births,
+        &mut sc.next_rho,
+        &mut sc.birth_rho,
+        &mut sc.cascade_rho,
+    ] {
         v.resize(n * ns, 0.0);
     }
-    sc.next_mass.resize(n * ns, [0.0; 4]);
-    for v in [&mut sc.birth_rho, &mut sc.cascade_rho] {
-        v.clear();
-        v.resize(n * ns, 0.0);
+    for v in [&mut sc.birth_payload, &mut sc.birth_mass, &mut sc.next_mass] {
+        v.resize(n * ns, [0.0; 4]);
     }
-    sc.birth_mass.clear();
-    sc.birth_mass.resize(n * ns, [0.0; 4]);
     let mut ev = SpeciesEvents::zeros(ns);
 
-    // 1. Per-node coefficients and expected dockings.
+    // The docking and emission fields.
+    let field_inputs =
+        NodeFieldInputs { emit: &input.emit, receptors: input.receptors, rho, mass, dt: input.dt };
     for (k, s) in input.species.iter().enumerate() {
         let range = k * n..(k + 1) * n;
-        let (rho, mass) = (&rho[range.clone()], &mass[range.clone()]);
-        sc.stay[range.clone()]
-            .par_iter_mut()
-            .zip(&mut sc.leave[range.clone()])
-            .zip(&mut sc.dock[range.clone()])
-            .zip(&mut out.docks[range.clone()])
-            .enumerate()
-            .for_each(|(i, (((st, le), dk), docks))| {
-                let r = rho[i];
-                let mean = if r > 0.0 { mass[i].map(|m| m / r) } else { [0.0; 4] };
-                let d = s.dock_p(mean, input.receptors[i]);
-                let h = if g.moves_of(i, s.direction).is_empty() { 0.0 } else { s.hop };
-                let surv = s.survival;
-                *st = surv * ((1.0 - s.absorption) * d + (1.0 - d) * (1.0 - h));
-                *le = surv * (1.0 - d) * h;
-                *dk = surv * d;
-                *docks = *dk * r;
-            });
+        node_fields(
+            k,
+            s,
+            &field_inputs,
+            &mut sc.dock[range.clone()],
+            &mut sc.births[range.clone()],
+            &mut sc.birth_payload[range.clone()],
+        );
+        ev.emitted[k] = s.sources.iter().map(|&i| sc.births[k * n + i as usize] as f64).sum();
+    }
+    let fields = Fields {
+        kernel: input.kernel,
+        dock: &sc.dock,
+        births: &sc.births,
+        birth_payload: &sc.birth_payload,
+    };
+
+    // Coefficients and expected dockings, then births and releases.
+    pass::coefficients(
+        g,
+        input.species,
+        &fields,
+        rho,
+        Coefficients { stay: &mut sc.stay, leave: &mut sc.leave, docks: out.docks },
+    );
+    for (k, s) in input.species.iter().enumerate() {
+        let range = k * n..(k + 1) * n;
         let docked = ordered_sum(&out.docks[range.clone()], |&d| d as f64);
         ev.docked[k] = docked;
         ev.absorbed[k] = docked * s.absorption as f64;
-        ev.died[k] = ordered_sum(rho, |&r| r as f64) * (1.0 - s.survival as f64);
+        ev.died[k] = ordered_sum(&rho[range], |&r| r as f64) * (1.0 - s.survival as f64);
     }
-
-    // 2. Emission births (a pass over each species' sources).
-    for (k, s) in input.species.iter().enumerate() {
-        if s.rate <= 0.0 {
-            continue;
-        }
-        let mut total = 0.0f64;
-        for &i in &s.sources {
-            let i = i as usize;
-            let b = expected_births(k, s, i, n, input.dt, &input.emit);
-            let c = emission_payload(s, i, &input.emit);
-            sc.birth_rho[i * ns + k] += b;
-            let m = &mut sc.birth_mass[i * ns + k];
-            for d in 0..4 {
-                m[d] += b * c[d];
-            }
-            total += b as f64;
-        }
-        ev.emitted[k] = total;
-    }
-
-    // 3. Releases and cascade births, per node.
-    let stride = out.releases.stride;
-    out.releases
-        .data
-        .par_chunks_mut(stride)
-        .zip(sc.birth_rho.par_chunks_mut(ns))
-        .zip(sc.birth_mass.par_chunks_mut(ns))
-        .zip(sc.cascade_rho.par_chunks_mut(ns))
-        .enumerate()
-        .for_each(|(i, (((r, brho), bmass), crho))| {
-            r.fill(0.0);
-            for (k, s) in input.species.iter().enumerate() {
-                let docked = sc.dock[k * n + i] * rho[k * n + i];
-                if docked <= 0.0 {
-                    continue;
-                }
-                let dm = mass[k * n + i].map(|m| sc.dock[k * n + i] * m);
-                expected_releases(s, docked, dm, r, brho, bmass, crho);
-            }
-        });
+    let births =
+        Births { rho: &mut sc.birth_rho, mass: &mut sc.birth_mass, cascade: &mut sc.cascade_rho };
+    pass::births_and_releases(input.species, &fields, rho, mass, out.releases, births);
     for k in 0..ns {
         ev.cascade_born[k] = (0..n).map(|i| sc.cascade_rho[i * ns + k] as f64).sum();
     }
 
-    // 4. Transport: a gather over the in-moves each species can take, plus births.
-    for (k, s) in input.species.iter().enumerate() {
-        let range = k * n..(k + 1) * n;
-        let p = &input.kernel[k];
-        let (rho, mass) = (&rho[range.clone()], &mass[range.clone()]);
-        let (stay, leave) = (&sc.stay[range.clone()], &sc.leave[range.clone()]);
-        let (brho, bmass) = (&sc.birth_rho, &sc.birth_mass);
-        let fade = s.fade;
-        sc.next_rho[range.clone()]
-            .par_iter_mut()
-            .zip(&mut sc.next_mass[range])
-            .enumerate()
-            .for_each(|(i, (r_out, m_out))| {
-                let mut r = stay[i] * rho[i];
-                let mut m = mass[i].map(|x| stay[i] * x);
-                for &mv in g.in_moves_of(i, s.direction) {
-                    let mv = mv as usize;
-                    let j = g.move_source(mv);
-                    let f = leave[j] * p[mv];
-                    r += f * rho[j];
-                    for d in 0..4 {
-                        m[d] += f * mass[j][d];
-                    }
-                }
-                *r_out = r + brho[i * ns + k];
-                for d in 0..4 {
-                    m_out[d] = fade * m[d] + bmass[i * ns + k][d];
-                }
-            });
-    }
-
-    // 5. Expected hops per edge (both moves along it, every species), from the old state.
-    out.edge_flux.par_iter_mut().enumerate().for_each(|(e, flux)| {
-        let [fwd, bwd] = g.edge_moves[e].map(|mv| mv as usize);
-        let (a, b) = (g.move_source(fwd), g.move_source(bwd));
-        let mut total = 0.0f32;
-        for k in 0..ns {
-            let p = &input.kernel[k];
-            total += sc.leave[k * n + a] * p[fwd] * rho[k * n + a];
-            total += sc.leave[k * n + b] * p[bwd] * rho[k * n + b];
-        }
-        *flux = total;
-    });
+    // Transport, then the expected hops from the state before the step.
+    let births =
+        Births { rho: &mut sc.birth_rho, mass: &mut sc.birth_mass, cascade: &mut sc.cascade_rho };
+    pass::gather(
+        g,
+        input.species,
+        input.kernel,
+        rho,
+        mass,
+        &sc.stay,
+        &sc.leave,
+        &births,
+        &mut sc.next_rho,
+        &mut sc.next_mass,
+    );
+    pass::flux(g, input.kernel, rho, &sc.leave, out.edge_flux);
 
     std::mem::swap(rho, &mut sc.next_rho);
     std::mem::swap(mass, &mut sc.next_mass);
     ev
-}
-
-/// Adds the expected releases of `docked` expected dockings of species `s` carrying payload
-/// mass `dm` at one node into its release row `r`, and the cascade births into the node's
-/// birth rows (indexed by species).
-fn expected_releases(
-    s: &CompiledSpecies,
-    docked: f32,
-    dm: [f32; 4],
-    r: &mut [f64],
-    birth_rho: &mut [f32],
-    birth_mass: &mut [[f32; 4]],
-    cascade_rho: &mut [f32],
-) {
-    for op in &s.releases {
-        match op {
-            CompiledRelease::Add { channel, amount } => r[*channel] += amount.of(dm) as f64,
-            CompiledRelease::Memory(CompiledMemory::Running) => {
-                for d in 0..4 {
-                    r[channel::MEM_RUN_SUM + d] += dm[d] as f64;
-                }
-                r[channel::MEM_RUN_COUNT] += docked as f64;
-            }
-            CompiledRelease::Memory(CompiledMemory::Fixed { eps, log_retain }) => {
-                let eps = *eps as f64;
-                for d in 0..4 {
-                    r[channel::MEM_FIX_SUM + d] += eps * dm[d] as f64;
-                }
-                r[channel::MEM_FIX_WEIGHT] += eps * docked as f64;
-                r[channel::MEM_FIX_LOG_RETAIN] += docked as f64 * log_retain;
-            }
-            CompiledRelease::Cascade { species, chi, transform } => {
-                let child = mat_vec(transform, dm);
-                birth_rho[*species] += chi * docked;
-                cascade_rho[*species] += chi * docked;
-                for d in 0..4 {
-                    birth_mass[*species][d] += chi * child[d];
-                }
-            }
-        }
-    }
 }

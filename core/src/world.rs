@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cascade::CascadeTracker;
 use crate::compile::{CompiledSpecies, compile_species};
 use crate::cpu::accumulate::{Accumulators, snapshot};
+use crate::cpu::apply::{self, ApplyParams};
 use crate::cpu::decay_dock_hop::{self, StageInputs};
 use crate::cpu::emit::{self, EmitInputs};
 use crate::cpu::kernel::{KernelInputs, MoveCdf, cumulative, kernel_probabilities};
@@ -359,26 +360,7 @@ impl World {
         let ns = self.species.len();
 
         // 1. Host update with the modulation of the previous step.
-        {
-            let view = ModulationView {
-                gain: &self.modulation.gain,
-                shift: &self.modulation.shift,
-                lr_mult: &self.modulation.lr_mult,
-                weight_delta: &self.modulation.weight_delta,
-                threshold: &self.modulation.threshold,
-            };
-            self.host.step(
-                &self.graph,
-                t,
-                dt,
-                &self.rng,
-                &mut self.weight,
-                &self.brush,
-                &view,
-                &mut self.signals,
-            );
-        }
-        self.update_meta(t, dt);
+        self.host_phase();
 
         // 2. Fields of the step.
         for (e, w) in self.effective_weight.iter_mut().enumerate() {
@@ -529,17 +511,47 @@ impl World {
         }
 
         // 4. Modulation relaxes, then releases apply; pathways decay and take their increments.
-        self.modulation.relax(&self.preset.modulation, dt);
-        self.modulation.apply(&self.releases, &self.graph, &self.signals.activity);
-        let keep = self.preset.pathway.tau.map_or(1.0, |tau| (-dt / tau).exp());
-        for (p, h) in self.pathway.iter_mut().zip(&self.edge_hops) {
-            *p = *p * keep + h;
-        }
+        apply::run(
+            &mut self.modulation,
+            &mut self.pathway,
+            &ApplyParams::new(&self.preset.modulation, self.preset.pathway.tau, dt),
+            &self.releases,
+            &self.edge_hops,
+            &self.signals.activity,
+            &self.graph,
+        );
 
         // 5. Observables.
         self.totals.add(&events);
         self.last = events;
         self.step += 1;
+    }
+
+    /// MODEL §3 stage 1: the host steps with the modulation of the previous step, and the meta
+    /// signals take their values for step `self.step` (the GPU density runner calls this too).
+    pub(crate) fn host_phase(&mut self) {
+        let dt = self.preset.dt;
+        let t = self.step;
+        {
+            let view = ModulationView {
+                gain: &self.modulation.gain,
+                shift: &self.modulation.shift,
+                lr_mult: &self.modulation.lr_mult,
+                weight_delta: &self.modulation.weight_delta,
+                threshold: &self.modulation.threshold,
+            };
+            self.host.step(
+                &self.graph,
+                t,
+                dt,
+                &self.rng,
+                &mut self.weight,
+                &self.brush,
+                &view,
+                &mut self.signals,
+            );
+        }
+        self.update_meta(t, dt);
     }
 
     fn warn(&mut self, message: String) {

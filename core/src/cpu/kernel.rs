@@ -1,9 +1,22 @@
 //! The fields of the step (MODEL §3, stage 2): the migration kernel of every species over every
-//! move, computed once per step. Twin of `shaders/kernel.wgsl`.
+//! move with its running sums, and per node the docking probability D_i at the mean payload
+//! and the emission λ_i·dt with its payload (MODEL §2). Twin of `shaders/kernel.wgsl`, which
+//! computes all of them in one thread per (node, species).
+//!
+//! Binding order of the shader, and where each binding lives here:
+//!  0 params (n, species, moves, dt), 1 species (the [`CompiledSpecies`]), 2 move_offsets,
+//!  3 move_forward_len, 4 move_target, 5 move_edge (the [`Graph`]), 6 bias
+//!  (`CompiledSpecies::bias`), 7 weight, 8 pathway (in [`KernelInputs`]), 9 signals
+//!  (activity, error, |error|, brush per node), 10 meta, 11 emission_gain (in
+//!  [`EmitInputs`]), 12 source (`CompiledSpecies::sources` as flags), 13 receptors, 14 rho,
+//!  15 mass (in [`NodeFieldInputs`]; `KernelInputs::density` is the same ρ), then the outputs
+//!  16 kernel ([`kernel_probabilities`]), 17 cdf ([`cumulative`]), 18 dock, 19 births,
+//!  20 birth_payload ([`node_fields`]).
 
 use rayon::prelude::*;
 
 use crate::compile::CompiledSpecies;
+use crate::cpu::emit::{EmitInputs, emission_payload, expected_births};
 use crate::graph::Graph;
 
 /// Inputs the kernel reads.
@@ -110,4 +123,50 @@ pub fn pick_move(cdf: &[MoveCdf], range: std::ops::Range<usize>, u: f32) -> usiz
     let last = range.end - 1;
     let below: usize = cdf[range.start..last].iter().map(|m| usize::from(u >= m.cdf)).sum();
     range.start + below
+}
+
+/// The per-node inputs of the docking and emission fields.
+pub struct NodeFieldInputs<'a> {
+    /// The signals emission reads.
+    pub emit: &'a EmitInputs<'a>,
+    /// Unit receptor per node.
+    pub receptors: &'a [[f32; 4]],
+    /// ρ, `[κ · n + i]`.
+    pub rho: &'a [f32],
+    /// C, `[κ · n + i]`.
+    pub mass: &'a [[f32; 4]],
+    /// dt.
+    pub dt: f32,
+}
+
+/// Writes the fields of species `k` at every node (each output has length n): the docking
+/// probability at the mean payload C_i/ρ_i (0 payload where ρ_i = 0), and at the species'
+/// sources the expected births λ_i·dt and their payload (0 elsewhere, and everywhere when the
+/// species does not emit).
+pub fn node_fields(
+    k: usize,
+    s: &CompiledSpecies,
+    input: &NodeFieldInputs,
+    dock: &mut [f32],
+    births: &mut [f32],
+    birth_payload: &mut [[f32; 4]],
+) {
+    let n = dock.len();
+    let range = k * n..(k + 1) * n;
+    let (rho, mass) = (&input.rho[range.clone()], &input.mass[range]);
+    dock.par_iter_mut().enumerate().for_each(|(i, d)| {
+        let r = rho[i];
+        let mean = if r > 0.0 { mass[i].map(|m| m / r) } else { [0.0; 4] };
+        *d = s.dock_p(mean, input.receptors[i]);
+    });
+    births.fill(0.0);
+    birth_payload.fill([0.0; 4]);
+    if s.rate <= 0.0 {
+        return;
+    }
+    for &i in &s.sources {
+        let i = i as usize;
+        births[i] = expected_births(k, s, i, n, input.dt, input.emit);
+        birth_payload[i] = emission_payload(s, i, input.emit);
+    }
 }

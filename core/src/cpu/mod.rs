@@ -3,7 +3,9 @@
 //! accumulation where the GPU uses atomics.
 
 pub mod accumulate;
+pub mod apply;
 pub mod decay_dock_hop;
+pub mod density;
 pub mod emit;
 pub mod kernel;
 

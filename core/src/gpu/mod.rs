@@ -6,5 +6,10 @@
 
 pub mod context;
 pub mod sources;
+// ---- gpudensity block ----
+pub mod bench;
+pub mod density;
+pub mod stages;
+// ---- end gpudensity block ----
 
 pub use context::{GpuContext, GpuError, rng_words_gpu};

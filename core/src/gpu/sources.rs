@@ -10,13 +10,31 @@ pub const COMMON: &str = include_str!("../../../shaders/common.wgsl");
 
 const RNG_GOLDEN: &str = include_str!("../../../shaders/rng_golden.wgsl");
 
+// ---- gpudensity block: the fields, density and apply stages ----
+const KERNEL: &str = include_str!("../../../shaders/kernel.wgsl");
+const DENSITY: &str = include_str!("../../../shaders/density.wgsl");
+const APPLY: &str = include_str!("../../../shaders/apply.wgsl");
+// ---- end gpudensity block ----
+
 /// The names of all compute stages: the stems of their files in `shaders/`.
-pub const STAGES: &[&str] = &["rng_golden"];
+pub const STAGES: &[&str] = &[
+    "rng_golden",
+    // ---- gpudensity block ----
+    "kernel",
+    "density",
+    "apply",
+    // ---- end gpudensity block ----
+];
 
 /// The stage file alone (without `common.wgsl`), or `None` for an unknown name.
 fn stage_file(name: &str) -> Option<&'static str> {
     match name {
         "rng_golden" => Some(RNG_GOLDEN),
+        // ---- gpudensity block ----
+        "kernel" => Some(KERNEL),
+        "density" => Some(DENSITY),
+        "apply" => Some(APPLY),
+        // ---- end gpudensity block ----
         _ => None,
     }
 }

@@ -1,0 +1,240 @@
+//! Plumbing shared by the fields, density and apply stages: bind-group layouts from a list of
+//! binding kinds, pipelines for a named entry point, buffers from CPU arrays and back, and
+//! error scopes that turn wgpu's validation errors into [`GpuError`]s.
+
+use std::sync::mpsc;
+
+use wgpu::util::DeviceExt;
+
+use crate::gpu::{GpuContext, GpuError, sources};
+
+/// Threads per workgroup of the stages (`@workgroup_size(64)`).
+pub const WORKGROUP_SIZE: u32 = 64;
+
+/// What a binding holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Binding {
+    /// A uniform buffer.
+    Uniform,
+    /// A storage buffer the stage only reads.
+    Read,
+    /// A storage buffer the stage writes.
+    ReadWrite,
+}
+
+/// A bind-group layout with bindings `0..kinds.len()` of the given kinds, visible to compute.
+pub fn layout(ctx: &GpuContext, label: &str, kinds: &[Binding]) -> wgpu::BindGroupLayout {
+    let entries: Vec<wgpu::BindGroupLayoutEntry> = kinds
+        .iter()
+        .enumerate()
+        .map(|(b, kind)| wgpu::BindGroupLayoutEntry {
+            binding: b as u32,
+            visibility: wgpu::ShaderStages::COMPUTE,
+            ty: wgpu::BindingType::Buffer {
+                ty: match kind {
+                    Binding::Uniform => wgpu::BufferBindingType::Uniform,
+                    Binding::Read => wgpu::BufferBindingType::Storage { read_only: true },
+                    Binding::ReadWrite => wgpu::BufferBindingType::Storage { read_only: false },
+                },
+                has_dynamic_offset: false,
+                min_binding_size: None,
+            },
+            count: None,
+        })
+        .collect();
+    ctx.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some(label),
+        entries: &entries,
+    })
+}
+
+/// A compute pipeline for entry point `entry` of stage `stage` with one bind group.
+pub fn pipeline(
+    ctx: &GpuContext,
+    stage: &str,
+    entry: &str,
+    layout: &wgpu::BindGroupLayout,
+) -> Result<wgpu::ComputePipeline, GpuError> {
+    let source =
+        sources::stage_source(stage).ok_or_else(|| GpuError::UnknownStage(stage.to_owned()))?;
+    scoped(ctx, || {
+        let module = ctx.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+            label: Some(stage),
+            source: wgpu::ShaderSource::Wgsl(source.into()),
+        });
+        let pipeline_layout = ctx.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
+            label: Some(stage),
+            bind_group_layouts: &[Some(layout)],
+            immediate_size: 0,
+        });
+        ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+            label: Some(entry),
+            layout: Some(&pipeline_layout),
+            module: &module,
+            entry_point: Some(entry),
+            compilation_options: Default::default(),
+            cache: None,
+        })
+    })
+}
+
+/// Runs `f` inside out-of-memory and validation error scopes: the first error wgpu reports
+/// becomes a [`GpuError::Device`].
+pub fn scoped<T>(ctx: &GpuContext, f: impl FnOnce() -> T) -> Result<T, GpuError> {
+    let oom = ctx.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
+    let validation = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
+    let out = f();
+    if let Some(e) = pollster::block_on(validation.pop()) {
+        return Err(GpuError::Device(e.to_string()));
+    }
+    if let Some(e) = pollster::block_on(oom.pop()) {
+        return Err(GpuError::Device(e.to_string()));
+    }
+    Ok(out)
+}
+
+/// A bind group binding `buffers[b]` whole at binding b.
+pub fn bind_group(
+    ctx: &GpuContext,
+    label: &str,
+    layout: &wgpu::BindGroupLayout,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<wgpu::BindGroupEntry> = buffers
+        .iter()
+        .enumerate()
+        .map(|(b, buf)| wgpu::BindGroupEntry {
+            binding: b as u32,
+            resource: buf.as_entire_binding(),
+        })
+        .collect();
+    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some(label),
+        layout,
+        entries: &entries,
+    })
+}
+
+/// Workgroups covering `items` threads along one dimension, or an error past the device's
+/// dispatch limit.
+pub fn workgroups(ctx: &GpuContext, items: usize) -> Result<u32, GpuError> {
+    let max_groups = ctx.device.limits().max_compute_workgroups_per_dimension as usize;
+    let max_items = max_groups * WORKGROUP_SIZE as usize;
+    if items > max_items {
+        return Err(GpuError::TooManyItems(items, max_items));
+    }
+    Ok((items as u32).div_ceil(WORKGROUP_SIZE))
+}
+
+/// A storage buffer holding `bytes` (at least 16 bytes: a binding may not be empty), which can
+/// be copied from and written to.
+pub fn storage(ctx: &GpuContext, label: &str, bytes: &[u8]) -> wgpu::Buffer {
+    let mut contents = bytes.to_vec();
+    contents.resize(bytes.len().max(16), 0);
+    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents: &contents,
+        usage: wgpu::BufferUsages::STORAGE
+            | wgpu::BufferUsages::COPY_SRC
+            | wgpu::BufferUsages::COPY_DST,
+    })
+}
+
+/// A zeroed storage buffer of `len` bytes (at least 16).
+pub fn zeroed(ctx: &GpuContext, label: &str, len: usize) -> wgpu::Buffer {
+    ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some(label),
+        size: len.max(16) as wgpu::BufferAddress,
+        usage: wgpu::BufferUsages::STORAGE
+            | wgpu::BufferUsages::COPY_SRC
+            | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    })
+}
+
+/// A uniform buffer holding `bytes`, which can be rewritten.
+pub fn uniform(ctx: &GpuContext, label: &str, bytes: &[u8]) -> wgpu::Buffer {
+    ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some(label),
+        contents: bytes,
+        usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+    })
+}
+
+/// The first `len` bytes of each buffer, read back after the queue's work so far.
+pub fn read(
+    ctx: &GpuContext,
+    buffers: &[(&wgpu::Buffer, usize)],
+) -> Result<Vec<Vec<u8>>, GpuError> {
+    let mut encoder = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("readback") });
+    let mut staging = Vec::with_capacity(buffers.len());
+    for &(buffer, len) in buffers {
+        let size = (len.max(4) as wgpu::BufferAddress).next_multiple_of(4);
+        let s = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        encoder.copy_buffer_to_buffer(buffer, 0, &s, 0, size.min(buffer.size()));
+        staging.push((s, len));
+    }
+    ctx.queue.submit([encoder.finish()]);
+    let (tx, rx) = mpsc::channel();
+    for (k, (s, _)) in staging.iter().enumerate() {
+        let tx = tx.clone();
+        s.slice(..).map_async(wgpu::MapMode::Read, move |result| {
+            // The receiver outlives the poll below; a failed send only means it is gone.
+            let _ = tx.send((k, result));
+        });
+    }
+    drop(tx);
+    ctx.device
+        .poll(wgpu::PollType::wait_indefinitely())
+        .map_err(|e| GpuError::Readback(e.to_string()))?;
+    for (_, result) in rx.iter() {
+        result.map_err(|e| GpuError::Readback(e.to_string()))?;
+    }
+    let mut out = Vec::with_capacity(staging.len());
+    for (s, len) in &staging {
+        let bytes = {
+            let view = s.get_mapped_range(..).map_err(|e| GpuError::Readback(e.to_string()))?;
+            view[..*len].to_vec()
+        };
+        s.unmap();
+        out.push(bytes);
+    }
+    Ok(out)
+}
+
+/// Little-endian bytes of 32-bit words (the GPU's layout).
+pub fn u32_bytes(words: impl IntoIterator<Item = u32>) -> Vec<u8> {
+    words.into_iter().flat_map(u32::to_le_bytes).collect()
+}
+
+/// Little-endian bytes of floats.
+pub fn f32_bytes(xs: impl IntoIterator<Item = f32>) -> Vec<u8> {
+    xs.into_iter().flat_map(f32::to_le_bytes).collect()
+}
+
+/// Little-endian bytes of `vec4<f32>`s.
+pub fn vec4_bytes(xs: &[[f32; 4]]) -> Vec<u8> {
+    f32_bytes(xs.iter().flatten().copied())
+}
+
+/// Floats from little-endian bytes.
+pub fn to_f32(bytes: &[u8]) -> Vec<f32> {
+    bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+/// Words from little-endian bytes.
+pub fn to_u32(bytes: &[u8]) -> Vec<u32> {
+    bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+/// `vec4<f32>`s from little-endian bytes.
+pub fn to_vec4(bytes: &[u8]) -> Vec<[f32; 4]> {
+    to_f32(bytes).chunks_exact(4).map(|c| [c[0], c[1], c[2], c[3]]).collect()
+}
