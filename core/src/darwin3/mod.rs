@@ -5,10 +5,19 @@
 //! This is not the vendor's toolchain: where no public source exists the emulator follows the
 //! defaults of DARWIN3.md section 4, and the lab says so wherever it shows the emulation.
 
+pub mod arith;
 pub mod chunk;
+pub mod emulator;
 pub mod geometry;
+pub mod mapping;
+pub mod neuron;
 pub mod packet;
+pub mod quantise;
+pub mod stdp;
+pub mod tables;
 
 pub use chunk::Chunk;
+pub use emulator::{CoreCounters, EmuConfig, Emulator, StepOutput};
 pub use geometry::{CoreCoord, CoreKind};
+pub use mapping::{MapConfig, Mapping, MappingReport, RuleViolation, validate};
 pub use packet::{Packet, PacketClass};
