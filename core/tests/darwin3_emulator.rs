@@ -371,3 +371,84 @@ fn tables_round_trip_to_the_quantised_synapses() {
         assert_eq!(expanded, expected, "w_bits = {w_bits}");
     }
 }
+
+/// STDP (§4.6): a pre spike followed by a post spike potentiates a plastic synapse
+/// (WPAR0 = 3 per full-trace pairing); in three-factor mode nothing moves without reward, and
+/// a reward hop between cores is a reward packet that docks the next step.
+#[test]
+fn stdp_potentiates_and_three_factor_waits_for_reward() {
+    let mut plastic = syn(0, 1, 8.0);
+    plastic.plastic = true;
+    let net = network(
+        &[("in", 1, true), ("a", 1, false), ("b", 1, false)],
+        vec![plastic, syn(1, 2, 1.0)],
+    );
+    let weight = |emu: &Emulator| emu.tables().dendrites[1].weights[0];
+    // LTP only (WPAR1 = 0): the input fires every step, so LTD would pair with every step.
+    let stdp = nv_core::darwin3::stdp::StdpConfig { wpar1: 0, ..Default::default() };
+    for three_factor in [false, true] {
+        let cfg = EmuConfig {
+            model: NeuronModel::LifShift,
+            w_bits: 16,
+            stdp: Some(nv_core::darwin3::stdp::StdpConfig { three_factor, ..stdp }),
+            ..EmuConfig::default()
+        };
+        let mapping = Mapping::west_block(&net, &cfg.map_config()).expect("maps");
+        let mut emu = Emulator::new(&net, &mapping, cfg).expect("builds");
+        let w0 = weight(&emu);
+        if three_factor {
+            emu.hop_reward(2, 1, 100).expect("valid neurons");
+            let hop = emu.step(&[]);
+            let rewards: Vec<_> = hop
+                .packets
+                .iter()
+                .filter(|p| p.class == nv_core::darwin3::PacketClass::Reward)
+                .collect();
+            assert_eq!(rewards.len(), 1, "a hop between cores is one reward packet");
+            assert_eq!(emu.reward(1), Some(0), "it docks next step");
+        }
+        let mut fired = 0;
+        for _ in 0..40 {
+            fired += emu.step(&[0]).spikes.iter().filter(|&&n| n == 1).count();
+        }
+        assert!(fired > 0, "the post neuron must fire");
+        let w1 = weight(&emu);
+        assert!(w1 > w0, "three_factor = {three_factor}: {w0} → {w1}");
+        if !three_factor {
+            continue;
+        }
+        let before = weight(&emu);
+        for _ in 0..200 {
+            emu.step(&[]);
+        }
+        // Shift decay stalls below 2^k (15 − (15 >> 4) = 15): cancel the residue.
+        assert_eq!(emu.reward(1), Some(15), "the reward trace decays to 2^k − 1");
+        emu.send_reward(1, -15).expect("a valid neuron");
+        assert_eq!(emu.reward(1), Some(0));
+        let silent_w = weight(&emu);
+        for _ in 0..40 {
+            emu.step(&[0]);
+        }
+        assert_eq!(weight(&emu), silent_w, "no reward, no change");
+        assert!(silent_w >= before);
+    }
+}
+
+/// Delays > 1: the chip delivers in one step; the queue mode reproduces a delay of 3.
+#[test]
+fn queue_mode_emulates_longer_delays() {
+    let mut s = syn(0, 1, 400.0);
+    s.delay = 3;
+    let net = network(&[("in", 1, true), ("a", 1, false)], vec![s]);
+    for (delays, expected) in [
+        (nv_core::darwin3::mapping::DelayMode::OneStep, 0u64),
+        (nv_core::darwin3::mapping::DelayMode::Queue, 2),
+    ] {
+        let cfg = EmuConfig { delays, ..EmuConfig::default() };
+        let mapping = Mapping::west_block(&net, &cfg.map_config()).expect("maps");
+        let mut emu = Emulator::new(&net, &mapping, cfg).expect("builds");
+        let first =
+            (0..10u64).find(|&t| !emu.step(if t == 0 { &[0] } else { &[] }).spikes.is_empty());
+        assert_eq!(first, Some(expected), "{delays:?}");
+    }
+}

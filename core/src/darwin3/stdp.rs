@@ -76,7 +76,8 @@ pub fn update_trace(x: u8, spiked: bool, cfg: &StdpConfig) -> u8 {
     }
 }
 
-/// Reward trace decay by shift (arithmetic, so −1 decays to 0).
+/// Reward trace decay by shift (arithmetic, so −1 decays to 0). Like the traces, a positive
+/// value below 2^k no longer decays (r >> k = 0): the hardware-style shift decay stalls there.
 #[inline(always)]
 pub fn decay_reward(r: i8, k: u8) -> i8 {
     if k >= 8 { r } else { r - (r >> k) }
