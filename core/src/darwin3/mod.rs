@@ -6,6 +6,7 @@
 //! defaults of DARWIN3.md section 4, and the lab says so wherever it shows the emulation.
 
 pub mod arith;
+pub mod bench;
 pub mod chunk;
 pub mod emulator;
 pub mod geometry;
