@@ -302,6 +302,11 @@ fn the_riscv_tile_and_bad_input_edges_are_rejected() {
     assert_eq!(rules(&e), vec![8]);
     let m = single_chunk_mapping(&net, &[CoreCoord::new(24, 0), CoreCoord::new(20, 1)]);
     validate(&m, &net, &MapConfig::default()).expect("east edge for x > 15");
+    let mut m = single_chunk_mapping(&net, &[CoreCoord::new(-1, 0), CoreCoord::new(20, 1)]);
+    assert_eq!(rules(&validate(&m, &net, &MapConfig::default()).expect_err("west")), vec![8]);
+    m.assign_input_edges(&net, &MapConfig::default()).expect("quantises");
+    assert_eq!(m.coords[0], CoreCoord::new(24, 0));
+    validate(&m, &net, &MapConfig::default()).expect("the east edge was chosen");
 }
 
 /// The Lite3 example (§3.3, §4.11): core (0,2) holds 100 neurons fed by 256 inputs through
@@ -451,4 +456,22 @@ fn queue_mode_emulates_longer_delays() {
             (0..10u64).find(|&t| !emu.step(if t == 0 { &[0] } else { &[] }).spikes.is_empty());
         assert_eq!(first, Some(expected), "{delays:?}");
     }
+}
+
+/// Partition (§3.4): 5000 neurons need two chunks of 2500; the map places them and
+/// `locate` finds every neuron's core and local index.
+#[test]
+fn large_populations_split_into_even_chunks() {
+    let synapses = (0..5000).map(|i| syn(i % 10, 10 + i, 20.0)).collect();
+    let net = network(&[("in", 10, true), ("big", 5000, false)], synapses);
+    let cfg = EmuConfig::default();
+    let m = Mapping::west_block(&net, &cfg.map_config()).expect("maps");
+    let lens: Vec<u32> = m.chunks.iter().map(|c| c.len).collect();
+    assert_eq!(lens, vec![10, 2500, 2500]);
+    assert_eq!(m.locate(10 + 2500), Some((m.coords[2], 0)));
+    assert_eq!(m.locate(5010), None);
+    let mut emu = Emulator::new(&net, &m, cfg).expect("builds");
+    let out = emu.step(&[0]);
+    assert_eq!(out.counters.len(), 2);
+    assert_eq!(out.counters[0].synaptic_events + out.counters[1].synaptic_events, 500);
 }

@@ -309,6 +309,36 @@ impl Mapping {
         Ok(Self { chunks, coords })
     }
 
+    /// Sets every host input chunk's virtual coordinate from its targets (rule 8): the east
+    /// edge (24, y) when all its targets have x > 15, else the west edge (−1, y), with y
+    /// counting the inputs of each edge (mod 24). On-chip coordinates must be set already.
+    pub fn assign_input_edges(
+        &mut self,
+        net: &SpikingNetwork,
+        cfg: &MapConfig,
+    ) -> Result<(), String> {
+        let q = quantise(net, cfg.model, cfg.w_bits)?;
+        let tables = build_tables(net, &q, &self.chunks, cfg);
+        let (mut west, mut east) = (0, 0);
+        for (c, ch) in self.chunks.iter().enumerate() {
+            if !ch.input {
+                continue;
+            }
+            let mut xs =
+                tables.axons[c].lists.iter().flatten().map(|t| self.coords[t.chunk as usize].x);
+            let first = xs.next();
+            let all_east = first.is_some_and(|x| x > 15) && xs.all(|x| x > 15);
+            self.coords[c] = if all_east {
+                east += 1;
+                CoreCoord::new(GRID, (east - 1) % GRID)
+            } else {
+                west += 1;
+                CoreCoord::new(-1, (west - 1) % GRID)
+            };
+        }
+        Ok(())
+    }
+
     /// Neuron → (core, local index).
     pub fn locate(&self, neuron: u32) -> Option<(CoreCoord, u32)> {
         let c = self.chunks.partition_point(|ch| ch.start + ch.len <= neuron);
