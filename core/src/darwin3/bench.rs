@@ -27,7 +27,8 @@ const BENCH_LIF: LifParams = LifParams {
 /// receives `fan_in` synapses from a window of [`WINDOW`] neurons of the previous layer around
 /// its own relative position (topographic, as convolutional layers are; fully random fan-in
 /// from 25 000 sources would not compress into the cores' dendrite memory). Weights are
-/// uniform in [0, 30) mV, excitatory, so activity propagates.
+/// uniform in [0, 4) mV, excitatory: activity propagates at a few spikes per neuron per 100
+/// steps (not saturated).
 pub fn bench_network(neurons: u32, fan_in: u32, seed: u64) -> SpikingNetwork {
     let inputs = 1000;
     let layer = neurons / 4;
@@ -62,7 +63,7 @@ pub fn bench_network(neurons: u32, fan_in: u32, seed: u64) -> SpikingNetwork {
                 synapses.push(Synapse {
                     pre,
                     post,
-                    weight: 30.0 * seq.next_f64(),
+                    weight: 4.0 * seq.next_f64(),
                     delay: 1,
                     plastic: false,
                 });
@@ -118,7 +119,7 @@ mod tests {
 
     #[test]
     fn the_bench_network_maps_and_spikes() {
-        let b = measure(2000, 20, 30).expect("maps");
+        let b = measure(2000, 50, 100).expect("maps");
         assert!(b.spikes_per_step > 0.0, "{b:?}");
     }
 }

@@ -13,6 +13,10 @@
 //!    cores become reward packets;
 //! 6. output: the step's spikes, packets and counters.
 //!
+//! A packet's `inject_cycle` is its core's compute time so far in the step: the weight-phase
+//! instructions, the instructions of neurons 0..=n (n the spiking neuron), and 2 cycles per
+//! flit pair injected before it. Host input packets are injected at cycle 0.
+//!
 //! Cores are independent in phase 3 and run in parallel; everything else runs in core order,
 //! so the output does not depend on thread count.
 //!

@@ -165,20 +165,14 @@ pub fn build_tables(
     let reserves = chunks
         .iter()
         .enumerate()
-        .map(|(c, ch)| if ch.input { 0 } else { reserve(net, q, ch, &dendrites[c], cfg) })
+        .map(|(c, ch)| if ch.input { 0 } else { reserve(q, ch, &dendrites[c], cfg) })
         .collect();
     NetworkTables { chunk_of, dendrites, axons, reserves, dummy_targets }
 }
 
 /// Rule 3 reserves: N words of inference state (models with I or θ, per-neuron thresholds or
 /// a bias), 4096 + N when per-neuron parameters differ within the chunk, 4096 for learning.
-fn reserve(
-    net: &SpikingNetwork,
-    q: &Quantised,
-    ch: &Chunk,
-    tables: &DendriteTables,
-    cfg: &MapConfig,
-) -> u32 {
+fn reserve(q: &Quantised, ch: &Chunk, tables: &DendriteTables, cfg: &MapConfig) -> u32 {
     let inits: Vec<_> = ch.neurons().filter_map(|n| q.neurons[n as usize]).collect();
     let Some(first) = inits.first() else { return 0 };
     let params_differ = inits.iter().any(|p| {
@@ -198,7 +192,6 @@ fn reserve(
     if cfg.learning && tables.plastic.iter().any(|&p| p) {
         words += LEARNING_RESERVE;
     }
-    let _ = net;
     words
 }
 
