@@ -55,7 +55,9 @@ impl CoreKind {
 
 /// A tile's coordinates. Virtual off-chip coordinates (x = −1 west, x = 24 east) name the host
 /// I/O edges, so the fields are signed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct CoreCoord {
     /// Column, west → east.
     pub x: i32,

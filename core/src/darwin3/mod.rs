@@ -6,16 +6,28 @@
 //! defaults of DARWIN3.md section 4, and the lab says so wherever it shows the emulation.
 
 mod anneal;
+pub mod arith;
+pub mod bench;
 pub mod chunk;
+pub mod emulator;
+pub mod from_world;
 pub mod geometry;
 pub mod links;
+pub mod mapping;
 pub mod mesh;
+pub mod neuron;
 pub mod packet;
 pub mod placement;
+pub mod quantise;
+pub mod session;
+pub mod stdp;
+pub mod tables;
 
 pub use chunk::Chunk;
+pub use emulator::{CoreCounters, EmuConfig, Emulator, StepOutput};
 pub use geometry::{CoreCoord, CoreKind};
 pub use links::{Direction, Link};
+pub use mapping::{MapConfig, Mapping, MappingReport, RuleViolation, validate};
 pub use mesh::{MeshModel, MeshSettings, StepReport, StrictMode};
 pub use packet::{Packet, PacketClass};
 pub use placement::{AnnealSettings, Placement, PlacementError, PlacementMethod, place};
