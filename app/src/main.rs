@@ -54,6 +54,10 @@ enum Command {
     Presets(cli::presets::PresetsArgs),
     /// Measure the particle and density steps against a memory-streaming baseline.
     Bench(cli::bench::BenchArgs),
+    /// Map a spiking preset onto the emulated Darwin3 chip, run it beside the float reference
+    /// and write the mapping, both rasters, the inputs, the network, per-core and per-link
+    /// traffic and the comparison metrics.
+    Darwin3(cli::darwin3::Darwin3Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +67,7 @@ fn main() -> ExitCode {
         Some(Command::Validate(args)) => cli::validate::run(&args),
         Some(Command::Presets(args)) => cli::presets::run(&args),
         Some(Command::Bench(args)) => cli::bench::run(&args),
+        Some(Command::Darwin3(args)) => cli::darwin3::run(&args),
         None => lab::run(lab::LabOptions {
             preset: cli.preset.as_deref().map(cli::resolve_preset),
             play: cli.play || cli.screenshot.is_some(),

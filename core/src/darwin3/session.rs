@@ -1,0 +1,383 @@
+//! A Darwin3 session: the floating-point reference (MODEL §8) and the emulated chip run side by
+//! side on the same input spikes, the network placed and validated, the mesh timed, the
+//! vesicles carried as reward packets, and the two rasters compared (DARWIN3.md §4.10, §5).
+//!
+//! This is what `nvlab darwin3` and the lab's Darwin3 tab show. The order of work:
+//! 1. the reference runs `steps` steps from rest on the network's weights and records every
+//!    spike, the input spikes included (their rates also estimate the traffic for placement);
+//! 2. the network is cut into chunks, the chunks are placed (zig-zag or greedy, optionally
+//!    annealed) and the mapping is validated against every rule of §4.1;
+//! 3. the emulator runs the same steps: the input spikes of reference step s are given to the
+//!    emulator at step s + 1, where they integrate at s + d as in the reference (the host input
+//!    of the chip is delivered one routing phase early; see [`super::emulator`]);
+//! 4. each step's packets and per-core compute cycles go through the mesh model;
+//! 5. the LIF neurons' rasters are compared with [`crate::spiking::metrics::compare`].
+//!
+//! **Divergence switches.** Each removes one source of difference between chip and reference
+//! by giving the emulator the reference's behaviour in that respect:
+//!
+//! | source (§4.10) | present (the chip) | removed |
+//! |---|---|---|
+//! | weight quantisation | `w_bits` as chosen | 16-bit weights |
+//! | leak form | the chosen neuron model | `Clif`, the propagator form of the reference |
+//! | rounding | products floored (arithmetic shift) | symmetric round-half-away |
+//! | delay alignment | every projection delivers in one step | per-synapse delays honoured |
+//!
+//! What no switch removes (16-bit saturation, the Q0.8 leak factors, voltage and weight LSBs)
+//! stays visible as the residual gap.
+//!
+//! **Vesicles.** Given the vesicle traffic of a world (per step, the hops along synapses), each
+//! hop is sent with [`Emulator::hop_reward`]: a reward packet (2 flits) when the two neurons sit
+//! on different cores, docking at the target's 8-bit reward trace the next step. Every hop
+//! carries [`REWARD_QUANTUM`] [DEFAULT; DARWIN3.md §4.9 leaves the payload to the designer].
+
+use serde::Serialize;
+
+use super::arith::Rounding;
+use super::emulator::{EmuConfig, Emulator};
+use super::geometry::{CoreCoord, GRID};
+use super::mapping::{DelayMode, Mapping, MappingReport, RuleViolation, partition, validate};
+use super::mesh::{MeshModel, MeshSettings, MeshTotals};
+use super::neuron::NeuronModel;
+use super::packet::PacketClass;
+use super::placement::{Placement, place};
+use super::quantise::QuantScales;
+use crate::spiking::metrics::{Comparison, MetricOptions, compare};
+use crate::spiking::{LifReference, NeuronKind, SpikingNetwork};
+
+/// Reward added to a neuron's 8-bit reward trace per vesicle hop.
+pub const REWARD_QUANTUM: i8 = 16;
+
+/// Steps a session may run (the rasters are kept whole).
+pub const MAX_STEPS: u64 = 1_000_000;
+
+/// The sources of divergence a person can remove (module docs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Removed {
+    /// Use 16-bit weights.
+    pub quantisation: bool,
+    /// Use the `Clif` model, whatever model is chosen.
+    pub leak_form: bool,
+    /// Round products half away from zero instead of flooring them.
+    pub rounding: bool,
+    /// Honour every synapse's delay instead of the chip's one step per projection.
+    pub delay_alignment: bool,
+}
+
+/// What a session runs.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SessionSettings {
+    /// Steps to run, 1..=[`MAX_STEPS`].
+    pub steps: u64,
+    /// How chunks are placed.
+    #[serde(skip)]
+    pub placement: Placement,
+    /// Weight width, bits (2, 4, 6, 8 or 16).
+    pub w_bits: u8,
+    /// The neuron model.
+    pub model: NeuronModel,
+    /// Divergence sources removed.
+    pub removed: Removed,
+    /// Seed of the reference's Poisson inputs and of annealing.
+    pub seed: u64,
+}
+
+impl SessionSettings {
+    /// Defaults: 8-bit weights, `LifMul` (the chip's default leak), zig-zag, nothing removed.
+    pub fn new(steps: u64, seed: u64) -> Self {
+        Self {
+            steps,
+            placement: Placement::zigzag(),
+            w_bits: 8,
+            model: NeuronModel::LifMul,
+            removed: Removed::default(),
+            seed,
+        }
+    }
+
+    /// The emulator configuration these settings imply for `network` (the switches applied;
+    /// the refractory counter is on when any neuron has a refractory period, as in the
+    /// reference).
+    pub fn emu_config(&self, network: &SpikingNetwork) -> EmuConfig {
+        let r = self.removed;
+        let refractory = network.neurons.iter().any(|k| match k {
+            NeuronKind::Lif(p) => (p.t_ref / network.dt).round() >= 1.0,
+            NeuronKind::Input(_) => false,
+        });
+        EmuConfig {
+            refractory,
+            w_bits: if r.quantisation { 16 } else { self.w_bits },
+            model: if r.leak_form { NeuronModel::Clif } else { self.model },
+            rounding: if r.rounding { Rounding::SymmetricHalfAway } else { Rounding::Floor },
+            delays: if r.delay_alignment { DelayMode::Queue } else { DelayMode::OneStep },
+            seed: self.seed,
+            ..EmuConfig::default()
+        }
+    }
+}
+
+/// Vesicle hops along synapses, per step: `(pre neuron, post neuron, count)`.
+pub type VesicleTraffic = Vec<Vec<(u32, u32, u32)>>;
+
+/// A core's totals over the run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CoreTotals {
+    /// The core.
+    pub coord: CoreCoord,
+    /// Its chunk (index into the mapping's chunks).
+    pub chunk: usize,
+    /// Spike packets received.
+    pub spikes_in: u64,
+    /// Spikes its neurons emitted.
+    pub spikes_out: u64,
+    /// Dendrite entries expanded.
+    pub synaptic_events: u64,
+    /// Instructions executed.
+    pub instructions: u64,
+    /// Packets it injected (spikes and rewards).
+    pub packets_out: u64,
+    /// Packets delivered to it.
+    pub packets_in: u64,
+    /// Reward (vesicle) packets it injected.
+    pub vesicle_packets: u64,
+}
+
+/// Why a session could not run; the current state of the caller is untouched.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SessionError {
+    /// The settings or the network are not usable (what and what is allowed).
+    Invalid(String),
+    /// The mapping breaks rules of DARWIN3.md §4.1.
+    Mapping(Vec<RuleViolation>),
+}
+
+impl std::fmt::Display for SessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionError::Invalid(m) => f.write_str(m),
+            SessionError::Mapping(v) => {
+                write!(f, "the mapping breaks {} rule(s):", v.len())?;
+                for r in v {
+                    write!(f, "\n  {r}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+/// Everything a session produced.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The settings it ran with.
+    pub settings: SessionSettings,
+    /// The emulator configuration used.
+    pub emu_config: EmuConfig,
+    /// The network (with the weights it ran on).
+    pub network: SpikingNetwork,
+    /// Chunks and their cores.
+    pub mapping: Mapping,
+    /// Per-core memory use and warnings (rule 7).
+    pub report: MappingReport,
+    /// The quantisation scales.
+    pub scales: QuantScales,
+    /// Reference spike steps per neuron (inputs included).
+    pub reference: Vec<Vec<u64>>,
+    /// Emulated spike steps per neuron (inputs: the reference's input spikes).
+    pub emulated: Vec<Vec<u64>>,
+    /// Every input spike `(neuron, step)`, in step order.
+    pub inputs: Vec<(u32, u64)>,
+    /// The LIF neurons, in index order (the rows of `comparison`).
+    pub lif_neurons: Vec<u32>,
+    /// Per core, in chunk order (on-chip chunks only).
+    pub cores: Vec<CoreTotals>,
+    /// Mesh totals: per-link flits, hop histogram, makespans, overruns.
+    pub mesh: MeshTotals,
+    /// Largest flits one link carried in one step, by dense link index.
+    pub link_peak: Vec<u64>,
+    /// The step budget, cycles.
+    pub budget_cycles: u64,
+    /// The rasters compared, LIF neurons only.
+    pub comparison: Comparison,
+}
+
+/// Runs a session on `network` (see the module docs). `vesicles`, when given, holds per step
+/// the vesicle hops to carry as reward packets (shorter than `steps` is fine).
+pub fn run(
+    network: &SpikingNetwork,
+    settings: &SessionSettings,
+    vesicles: Option<&VesicleTraffic>,
+) -> Result<Session, SessionError> {
+    let invalid = SessionError::Invalid;
+    if !(1..=MAX_STEPS).contains(&settings.steps) {
+        return Err(invalid(format!("steps = {} is outside 1..={MAX_STEPS}", settings.steps)));
+    }
+    if !matches!(settings.w_bits, 2 | 4 | 6 | 8 | 16) {
+        return Err(invalid(format!(
+            "weight width {} bits is not one of 2, 4, 6, 8, 16",
+            settings.w_bits
+        )));
+    }
+    network.check().map_err(invalid)?;
+    let n = network.len();
+    let steps = settings.steps;
+
+    // 1. The reference.
+    let mut reference = LifReference::new(network, settings.seed).map_err(invalid)?;
+    let weights = network.weights();
+    let is_input: Vec<bool> =
+        network.neurons.iter().map(|k| matches!(k, NeuronKind::Input(_))).collect();
+    let mut ref_raster: Vec<Vec<u64>> = vec![Vec::new(); n];
+    let mut inputs_by_step: Vec<Vec<u32>> = Vec::with_capacity(steps as usize);
+    for t in 0..steps {
+        let spikes = reference.step(None, &weights);
+        let mut ins = Vec::new();
+        for &i in spikes {
+            ref_raster[i as usize].push(t);
+            if is_input[i as usize] {
+                ins.push(i);
+            }
+        }
+        inputs_by_step.push(ins);
+    }
+
+    // 2. Chunks, traffic, placement, validation.
+    let emu_config = settings.emu_config(network);
+    let map_cfg = emu_config.map_config();
+    let chunks = partition(network, &map_cfg).map_err(invalid)?;
+    let chunk_of = |i: u32| chunks.partition_point(|c| c.start + c.len <= i);
+    let rate: Vec<f64> = ref_raster.iter().map(|s| s.len() as f64 / steps as f64).collect();
+    let mut pairs: Vec<(u32, usize)> =
+        network.synapses.iter().map(|s| (s.pre, chunk_of(s.post))).collect();
+    pairs.dedup();
+    let mut traffic: std::collections::BTreeMap<(usize, usize), f64> = Default::default();
+    for (pre, b) in pairs {
+        *traffic.entry((chunk_of(pre), b)).or_default() += rate[pre as usize];
+    }
+    let traffic: Vec<(usize, usize, f64)> =
+        traffic.into_iter().map(|((a, b), r)| (a, b, r)).collect();
+    let mut placement = settings.placement;
+    if let Some(a) = placement.anneal.as_mut() {
+        a.seed = settings.seed;
+    }
+    let coords = place(&chunks, &traffic, placement).map_err(|e| invalid(e.to_string()))?;
+    let mapping = Mapping::new(chunks, coords).map_err(invalid)?;
+    let report = validate(&mapping, network, &map_cfg).map_err(SessionError::Mapping)?;
+
+    // 3–4. The emulator and the mesh.
+    let mut emulator = Emulator::new(network, &mapping, emu_config).map_err(invalid)?;
+    let mesh_settings = MeshSettings::default();
+    let budget_cycles = mesh_settings.budget_cycles();
+    let mut mesh = MeshModel::new(mesh_settings).map_err(|e| invalid(e.to_string()))?;
+    let mut cores: Vec<CoreTotals> = Vec::new();
+    let mut emu_raster: Vec<Vec<u64>> = vec![Vec::new(); n];
+    let mut link_peak = Vec::new();
+    let mut compute = vec![0u64; (GRID * GRID) as usize];
+    let no_hops = Vec::new();
+    for t in 0..steps {
+        if let Some(v) = vesicles {
+            for &(from, to, count) in v.get(t as usize).unwrap_or(&no_hops) {
+                for _ in 0..count {
+                    emulator.hop_reward(from, to, REWARD_QUANTUM).map_err(invalid)?;
+                }
+            }
+        }
+        let given: &[u32] = if t == 0 { &[] } else { &inputs_by_step[t as usize - 1] };
+        let out = emulator.step(given);
+        for &i in &out.spikes {
+            emu_raster[i as usize].push(t);
+        }
+        if cores.is_empty() {
+            cores = out
+                .counters
+                .iter()
+                .map(|c| CoreTotals {
+                    coord: c.coord,
+                    chunk: 0,
+                    spikes_in: 0,
+                    spikes_out: 0,
+                    synaptic_events: 0,
+                    instructions: 0,
+                    packets_out: 0,
+                    packets_in: 0,
+                    vesicle_packets: 0,
+                })
+                .collect();
+            let on_chip = mapping.coords.iter().enumerate().filter(|(_, c)| c.on_chip());
+            for (total, (chunk, _)) in cores.iter_mut().zip(on_chip) {
+                total.chunk = chunk;
+            }
+        }
+        compute.fill(0);
+        for (total, c) in cores.iter_mut().zip(&out.counters) {
+            total.spikes_in += c.spikes_in;
+            total.spikes_out += c.spikes_out;
+            total.synaptic_events += c.synaptic_events;
+            total.instructions += c.instructions;
+            compute[c.coord.index()] = c.compute_cycles();
+        }
+        let step = mesh.step(&out.packets, &compute).map_err(|e| invalid(e.to_string()))?;
+        if link_peak.is_empty() {
+            link_peak = vec![0; step.link_flits.len()];
+        }
+        for (peak, &f) in link_peak.iter_mut().zip(&step.link_flits) {
+            *peak = (*peak).max(f);
+        }
+        for p in out.packets.iter().filter(|p| p.class == PacketClass::Reward) {
+            if let Some(total) = cores.iter_mut().find(|c| c.coord == p.src) {
+                total.vesicle_packets += 1;
+            }
+        }
+    }
+    let totals = mesh.totals().clone();
+    for total in &mut cores {
+        let i = total.coord.index();
+        total.packets_out = totals.packets_out.get(i).copied().unwrap_or(0);
+        total.packets_in = totals.packets_in.get(i).copied().unwrap_or(0);
+    }
+    // Input neurons "spike" on the chip when the host sends them, one step after the
+    // reference drew them.
+    for (i, input) in is_input.iter().enumerate() {
+        if *input {
+            emu_raster[i] = ref_raster[i].clone();
+        }
+    }
+
+    // 5. The comparison, LIF neurons only.
+    let lif_neurons: Vec<u32> = (0..n as u32).filter(|&i| !is_input[i as usize]).collect();
+    let pick = |r: &[Vec<u64>]| -> Vec<Vec<u64>> {
+        lif_neurons.iter().map(|&i| r[i as usize].clone()).collect()
+    };
+    let comparison = compare(
+        &pick(&ref_raster),
+        &pick(&emu_raster),
+        steps,
+        network.dt,
+        &MetricOptions::default(),
+    )
+    .map_err(|e| invalid(e.to_string()))?;
+    let inputs = inputs_by_step
+        .iter()
+        .enumerate()
+        .flat_map(|(t, s)| s.iter().map(move |&i| (i, t as u64)))
+        .collect();
+    Ok(Session {
+        settings: *settings,
+        emu_config,
+        network: network.clone(),
+        scales: emulator.scales().clone(),
+        mapping,
+        report,
+        reference: ref_raster,
+        emulated: emu_raster,
+        inputs,
+        lif_neurons,
+        cores,
+        mesh: totals,
+        link_peak,
+        budget_cycles,
+        comparison,
+    })
+}
