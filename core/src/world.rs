@@ -352,11 +352,17 @@ impl World {
 
     /// One step, MODEL §3.
     pub fn step_once(&mut self) {
+        self.prepare_step();
+        let (events, warning) = self.population_stage();
+        self.finish_step(events, warning);
+    }
+
+    /// Stages 1 and 2 of a step: the host update and the fields (kernels and their running
+    /// sums). A backend that moves the population elsewhere (the GPU) calls this, runs stage 3
+    /// and the births itself, then calls [`World::finish_step`].
+    pub fn prepare_step(&mut self) {
         let dt = self.preset.dt;
         let t = self.step;
-        let t32 = t as u32;
-        let n = self.n();
-        let ns = self.species.len();
 
         // 1. Host update with the modulation of the previous step.
         {
@@ -402,6 +408,25 @@ impl World {
                 self.kernel_fresh[k] = s.kernel_is_static();
             }
         }
+    }
+
+    /// The signals emission reads this step.
+    pub fn emit_inputs(&self) -> EmitInputs<'_> {
+        EmitInputs {
+            signals: &self.signals,
+            meta: &self.meta,
+            brush: &self.brush,
+            emission_gain: &self.modulation.emission_gain,
+        }
+    }
+
+    /// Stage 3 and the births on the CPU: the events of the step and a warning, if any.
+    fn population_stage(&mut self) -> (SpeciesEvents, Option<String>) {
+        let dt = self.preset.dt;
+        let t = self.step;
+        let t32 = t as u32;
+        let n = self.n();
+        let ns = self.species.len();
         let emit_inputs = EmitInputs {
             signals: &self.signals,
             meta: &self.meta,
@@ -523,6 +548,15 @@ impl World {
             }
         }
 
+        (events, warning)
+    }
+
+    /// Stages 4 and 5 of a step, after the population stage wrote `counts`, `docks`,
+    /// `edge_hops` and `releases`: the warning is kept, modulation relaxes and takes the
+    /// releases, pathways decay and take their increments, events are recorded and the step
+    /// count advances.
+    pub fn finish_step(&mut self, events: SpeciesEvents, warning: Option<String>) {
+        let dt = self.preset.dt;
         if let Some(w) = warning {
             self.warn(w);
         }

@@ -10,13 +10,30 @@ pub const COMMON: &str = include_str!("../../../shaders/common.wgsl");
 
 const RNG_GOLDEN: &str = include_str!("../../../shaders/rng_golden.wgsl");
 
+// ---- Population stages (decay_dock_hop, accumulate, scan, compact, emit) ----
+const DECAY_DOCK_HOP: &str = include_str!("../../../shaders/decay_dock_hop.wgsl");
+const ACCUMULATE: &str = include_str!("../../../shaders/accumulate.wgsl");
+const SCAN: &str = include_str!("../../../shaders/scan.wgsl");
+const COMPACT: &str = include_str!("../../../shaders/compact.wgsl");
+const EMIT: &str = include_str!("../../../shaders/emit.wgsl");
+/// The population stages, in the order a step runs them.
+pub const POPULATION_STAGES: &[&str] = &["decay_dock_hop", "accumulate", "scan", "compact", "emit"];
+// ---- end of population stages ----
+
 /// The names of all compute stages: the stems of their files in `shaders/`.
-pub const STAGES: &[&str] = &["rng_golden"];
+pub const STAGES: &[&str] =
+    &["rng_golden", "decay_dock_hop", "accumulate", "scan", "compact", "emit"];
 
 /// The stage file alone (without `common.wgsl`), or `None` for an unknown name.
 fn stage_file(name: &str) -> Option<&'static str> {
     match name {
         "rng_golden" => Some(RNG_GOLDEN),
+        // Population stages.
+        "decay_dock_hop" => Some(DECAY_DOCK_HOP),
+        "accumulate" => Some(ACCUMULATE),
+        "scan" => Some(SCAN),
+        "compact" => Some(COMPACT),
+        "emit" => Some(EMIT),
         _ => None,
     }
 }
