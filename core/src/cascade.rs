@@ -87,6 +87,24 @@ impl CascadeTracker {
         }
     }
 
+    /// Takes the counts of `slot` kept on the GPU: `children` children joined it this step, the
+    /// deepest of generation `deepest`, and it has `alive` live members now.
+    pub fn merge_counted(&mut self, slot: u32, children: u64, deepest: u32, alive: u32) {
+        let Some(Some(a)) = self.active.get_mut(slot as usize) else {
+            return;
+        };
+        if children > 0 {
+            a.size += children;
+            a.depth = a.depth.max(deepest);
+        }
+        *self.alive[slot as usize].get_mut() = alive;
+    }
+
+    /// Tracked slots (open or free).
+    pub fn slots(&self) -> usize {
+        self.active.len()
+    }
+
     /// Closes every cascade with no live member after `step`.
     pub fn sweep(&mut self, step: u64) {
         for slot in 0..self.active.len() {

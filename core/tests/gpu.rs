@@ -4,9 +4,11 @@
 //! needs an adapter: on a machine without one it prints a notice and passes, except in CI
 //! (`CI=true`, where Mesa's lavapipe is installed), where a missing adapter fails.
 
+mod common;
+
 use std::path::Path;
 
-use nv_core::gpu::{GpuContext, rng_words_gpu, sources};
+use nv_core::gpu::{rng_words_gpu, sources};
 use nv_core::rng::{Rng, stream};
 
 #[test]
@@ -42,48 +44,11 @@ fn every_shader_validates() {
     assert_eq!(seen, sources::STAGES.len() + 1, "a listed stage has no file");
 }
 
-/// Mesa wants an `XDG_RUNTIME_DIR` with mode 0700. `std::env::set_var` is `unsafe` in edition
-/// 2024 (and `unsafe` is denied here), so when it is unset the test reruns itself in a child
-/// process that has one. Returns `true` when the child ran (and passed).
-fn rerun_with_xdg_runtime_dir(test: &str) -> bool {
-    if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
-        return false;
-    }
-    let dir = std::env::temp_dir().join(format!("nv_core-xdg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("create XDG_RUNTIME_DIR");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .expect("chmod 0700 XDG_RUNTIME_DIR");
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let status = std::process::Command::new(exe)
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env("XDG_RUNTIME_DIR", &dir)
-        .status()
-        .expect("rerun the test binary");
-    let _ = std::fs::remove_dir(&dir);
-    assert!(status.success(), "{test} failed in the child process (XDG_RUNTIME_DIR set)");
-    true
-}
-
 #[test]
 fn gpu_rng_matches_the_cpu_golden_table() {
-    if rerun_with_xdg_runtime_dir("gpu_rng_matches_the_cpu_golden_table") {
+    let Some(ctx) = common::gpu_context("gpu_rng_matches_the_cpu_golden_table") else {
         return;
-    }
-    let ctx = match GpuContext::new_blocking() {
-        Ok(ctx) => ctx,
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true requires a GPU adapter (Mesa lavapipe): {e}");
-            }
-            println!("no GPU adapter: skipped ({e})");
-            return;
-        }
     };
-    println!("GPU adapter: {}", ctx.adapter_name());
 
     // The pinned golden values of core/src/rng.rs's `golden_table` test.
     let rng = Rng::new(42);

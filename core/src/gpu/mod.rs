@@ -4,13 +4,13 @@
 //! queue and runs the stages. A machine without a GPU adapter gets an error, never a panic,
 //! and the engine stays on the CPU.
 
-//pub mod backend;
-//pub mod buffers;
+pub mod backend;
+pub mod buffers;
 pub mod context;
 pub mod layout;
 pub mod sources;
-//pub mod stages;
+pub mod stages;
 pub mod tables;
 
-//pub use backend::GpuBackend;
+pub use backend::GpuBackend;
 pub use context::{GpuContext, GpuError, rng_words_gpu};

@@ -1,0 +1,84 @@
+//! The compute stages of the population, one file per WGSL stage (same stem, same binding
+//! order): each holds its pipeline and bind-group layout and encodes one dispatch from a
+//! `Bindings` of buffers in binding order.
+
+pub mod accumulate;
+pub mod compact;
+pub mod decay_dock_hop;
+pub mod emit;
+pub mod scan;
+
+use super::context::{GpuContext, buffer_entry};
+
+/// The kind of one binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// `var<uniform>`.
+    Uniform,
+    /// `var<storage, read>`.
+    Read,
+    /// `var<storage, read_write>`.
+    ReadWrite,
+}
+
+/// A bind-group layout with one entry per slot, bindings 0, 1, ….
+pub(crate) fn layout(ctx: &GpuContext, label: &str, slots: &[Slot]) -> wgpu::BindGroupLayout {
+    let entries: Vec<_> = slots
+        .iter()
+        .enumerate()
+        .map(|(b, s)| {
+            let ty = match s {
+                Slot::Uniform => wgpu::BufferBindingType::Uniform,
+                Slot::Read => wgpu::BufferBindingType::Storage { read_only: true },
+                Slot::ReadWrite => wgpu::BufferBindingType::Storage { read_only: false },
+            };
+            buffer_entry(b as u32, ty)
+        })
+        .collect();
+    ctx.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some(label),
+        entries: &entries,
+    })
+}
+
+/// A bind group of whole buffers, bindings 0, 1, … in order.
+pub(crate) fn bind(
+    ctx: &GpuContext,
+    label: &str,
+    layout: &wgpu::BindGroupLayout,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<_> = buffers
+        .iter()
+        .enumerate()
+        .map(|(b, buf)| wgpu::BindGroupEntry {
+            binding: b as u32,
+            resource: buf.as_entire_binding(),
+        })
+        .collect();
+    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some(label),
+        layout,
+        entries: &entries,
+    })
+}
+
+/// Records one dispatch of `groups` workgroups.
+pub(crate) fn dispatch(
+    encoder: &mut wgpu::CommandEncoder,
+    label: &str,
+    pipeline: &wgpu::ComputePipeline,
+    group: &wgpu::BindGroup,
+    groups: (u32, u32),
+) {
+    let mut pass = encoder
+        .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some(label), timestamp_writes: None });
+    pass.set_pipeline(pipeline);
+    pass.set_bind_group(0, group, &[]);
+    pass.dispatch_workgroups(groups.0, groups.1, 1);
+}
+
+/// The device's per-dimension workgroup limit.
+pub(crate) fn max_groups(ctx: &GpuContext) -> u32 {
+    ctx.device.limits().max_compute_workgroups_per_dimension
+}
