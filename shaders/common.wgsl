@@ -213,7 +213,30 @@ fn faded(c: vec4<f32>, ln_fade: f32, age: u32) -> vec4<f32> {
     if ln_fade == 0.0 {
         return c;
     }
-    return c * exp(ln_fade * f32(age));
+    return c * fast_exp(ln_fade * f32(age));
+}
+
+// e^x from plain f32 arithmetic: range reduction by ln 2 (in two parts), a degree-6 Taylor
+// polynomial and 2^n from its exponent bits. Kept in sync with core/src/fastmath.rs (`exp`),
+// which the CPU uses for the payload fade, so both fade alike.
+fn fast_exp(x: f32) -> f32 {
+    if x < -87.3 {
+        return 0.0;
+    }
+    if x > 88.7 {
+        return bitcast<f32>(0x7f800000u);
+    }
+    let t = x * 1.4426950216293335;
+    let n = i32(t + select(-0.5, 0.5, t >= 0.0));
+    let nf = f32(n);
+    let r = (x - nf * 0.6933594) - nf * -2.1219444e-4;
+    // The f32 values of 1/6, 1/24, 1/120, 1/720, written out (no rounding twice).
+    let p = 1.0 + r * (1.0 + r * (0.5 + r * (0.1666666716337204 + r * (0.0416666679084301
+        + r * (0.008333333767950535 + r * 0.0013888889225199819)))));
+    if n > 127 {
+        return p * bitcast<f32>(254u << 23u) * 2.0;
+    }
+    return p * bitcast<f32>(u32(n + 127) << 23u);
 }
 
 // The docking probability of payload c at a node with unit receptor r

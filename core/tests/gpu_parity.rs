@@ -18,8 +18,11 @@ use nv_core::rng::Rng;
 use nv_core::{Mode, World};
 
 /// Relative tolerance of floats the GPU computes with its own `exp` or fused arithmetic
-/// (integrated activity, releases): a few f32 ulps accumulated over a step.
+/// (integrated activity, cascade payloads, releases): a few f32 ulps accumulated over a step.
 const FLOAT_TOLERANCE: f64 = 1e-5;
+/// Absolute tolerance of a release sum: 16 fixed-point units (2^−24 each), for amounts an ulp
+/// apart that round to neighbouring units.
+const RELEASE_TOLERANCE: f64 = 16.0 / 16_777_216.0;
 
 fn preset_world(name: &str) -> World {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets").join(format!("{name}.ron"));
@@ -29,7 +32,7 @@ fn preset_world(name: &str) -> World {
 /// The determinism test's preset: content-dependent docking, payload fade, a cascade, a fixed
 /// lifetime, three release kinds and a density-coupled kernel.
 const MIXED: &str = r#"(
-    format: 1, name: "mixed", seed: 77, dt: 0.1, capacity: 20000,
+    format: 1, name: "mixed", seed: 77, dt: 0.1, capacity: 1000000,
     host: Graph((graph: WattsStrogatz(n: 200, k: 3, p: 0.2),
                  stimuli: [(nodes: Range(0, 20), wave: Poisson(rate: 5.0, amplitude: 1.0))])),
     pathway: (tau: Some(5.0)),
@@ -59,6 +62,11 @@ const MIXED: &str = r#"(
 fn close(a: f64, b: f64, what: &str) {
     let scale = a.abs().max(b.abs()).max(1e-3);
     assert!((a - b).abs() <= FLOAT_TOLERANCE * scale, "{what}: cpu {a} gpu {b}");
+}
+
+fn close_release(a: f64, b: f64, what: &str) {
+    let tolerance = FLOAT_TOLERANCE * a.abs().max(b.abs()) + RELEASE_TOLERANCE;
+    assert!((a - b).abs() <= tolerance, "{what}: cpu {a} gpu {b}");
 }
 
 /// Every vesicle equal (integers exactly, integrated activity within tolerance).
@@ -100,7 +108,7 @@ fn assert_same_step(cpu: &World, gpu: &World) {
     assert_eq!(cpu.docks, gpu.docks, "step {t}: docks");
     assert_eq!(cpu.edge_hops, gpu.edge_hops, "step {t}: edge hops");
     for (k, (a, b)) in cpu.releases.data.iter().zip(&gpu.releases.data).enumerate() {
-        close(*a, *b, &format!("step {t}: release sum {k}"));
+        close_release(*a, *b, &format!("step {t}: release sum {k}"));
     }
 }
 
@@ -129,7 +137,9 @@ fn accumulate_matches_the_cpu_i64_sums() {
             0 => u as f32,
             1 => (u * 3000.0) as f32,
             2 => (u * 1e-6) as f32,
-            3 => ((w[2] % 64) as f64 + 0.5) as f32 / 16_777_216.0 * if u < 0.0 { -1.0 } else { 1.0 },
+            3 => {
+                ((w[2] % 64) as f64 + 0.5) as f32 / 16_777_216.0 * if u < 0.0 { -1.0 } else { 1.0 }
+            }
             4 => (u * 1e6) as f32,
             _ => -((w[3] % 1000) as f32),
         };
@@ -157,7 +167,12 @@ fn compact_matches_its_cpu_twin() {
     let rng = Rng::new(4);
     for len in [1usize, 700, 70_000] {
         let pool: Vec<GpuVesicle> = (0..len)
-            .map(|k| GpuVesicle { id: [k as u32, 1], loc: (k * 7) as u32, alive: 1, ..Default::default() })
+            .map(|k| GpuVesicle {
+                id: [k as u32, 1],
+                loc: (k * 7) as u32,
+                alive: 1,
+                ..Default::default()
+            })
             .collect();
         let live: Vec<bool> = (0..len).map(|k| rng.words(0, k as u64, 1)[0] % 3 != 0).collect();
         let got = Compact::run_once(&ctx, &pool, &live).expect("GPU compaction");
@@ -197,11 +212,15 @@ fn one_step_from_a_running_world_matches() {
 #[test]
 fn presets_match_over_200_steps() {
     let Some(ctx) = common::gpu_context("presets_match_over_200_steps") else { return };
-    for name in ["tiny_chain", "pathway_carving", "cascade_critical", "sparse_agents"] {
+    for name in
+        ["tiny_chain", "pathway_carving", "cascade_critical", "sparse_agents", "spiral_film"]
+    {
         println!("{name}");
         run_both(&ctx, preset_world(name), preset_world(name), 200);
     }
-    run_both(&ctx, common::world(MIXED, Mode::Particle), common::world(MIXED, Mode::Particle), 200);
+    // The mixed world's emission gains run away after about 130 steps (on either engine):
+    // 120 steps, as in the determinism test.
+    run_both(&ctx, common::world(MIXED, Mode::Particle), common::world(MIXED, Mode::Particle), 120);
 }
 
 #[test]
@@ -210,16 +229,16 @@ fn switching_backend_mid_run_keeps_the_state() {
         return;
     };
     let mut reference = common::world(MIXED, Mode::Particle);
-    reference.advance(150);
+    reference.advance(120);
 
     let mut cpu = CpuBackend::new();
     cpu.load(common::world(MIXED, Mode::Particle)).expect("cpu load");
     cpu.advance(50).expect("cpu");
     let mut gpu = GpuBackend::new(ctx);
     gpu.load(cpu.store().expect("cpu store")).unwrap_or_else(|e| panic!("{}", e.error));
-    gpu.advance(50).expect("gpu");
+    gpu.advance(40).expect("gpu");
     cpu.load(gpu.store().expect("gpu store")).expect("cpu load");
-    cpu.advance(50).expect("cpu");
+    cpu.advance(30).expect("cpu");
     let end = cpu.store().expect("cpu store");
     assert_same_step(&reference, &end);
     assert_same_population(&reference, &end);

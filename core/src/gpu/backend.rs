@@ -24,8 +24,8 @@ use crate::{Mode, World};
 use super::buffers::{self, read_back_many, storage, storage_init, uniform_init, words};
 use super::context::{GpuContext, GpuError};
 use super::layout::{
-    CASCADE_ARRAYS, EVENTS, GpuMoveCdf, GpuSpecies, GpuStepParams, GpuVesicle, join, split,
-    species_params,
+    CASCADE_ARRAYS, EVENTS, GpuMoveCdf, GpuSpecies, GpuStepParams, GpuVesicle, join,
+    species_params, split,
 };
 use super::stages::{compact, decay_dock_hop, emit, scan};
 
@@ -125,14 +125,14 @@ struct Device {
 
 /// Writes the CPU tracker's live member counts into the device's cascade slots.
 fn upload_cascade_alive(ctx: &GpuContext, world: &World, d: &Device) {
-    let alive: Vec<u32> = world
-        .cascades
-        .alive
-        .iter()
-        .map(|a| a.load(std::sync::atomic::Ordering::Relaxed))
-        .collect();
+    let alive: Vec<u32> =
+        world.cascades.alive.iter().map(|a| a.load(std::sync::atomic::Ordering::Relaxed)).collect();
     if !alive.is_empty() {
-        ctx.queue.write_buffer(&d.tallies, 4 * d.tally.cascade_at as u64, bytemuck::cast_slice(&alive));
+        ctx.queue.write_buffer(
+            &d.tallies,
+            4 * d.tally.cascade_at as u64,
+            bytemuck::cast_slice(&alive),
+        );
     }
 }
 
@@ -274,7 +274,8 @@ impl GpuBackend {
             .map(|k| GpuVesicle::from_pool(pool, k))
             .collect();
         let pool_bytes = capacity.max(1) as u64 * VESICLE_BYTES;
-        let pools = [storage(ctx, "population a", pool_bytes), storage(ctx, "population b", pool_bytes)];
+        let pools =
+            [storage(ctx, "population a", pool_bytes), storage(ctx, "population b", pool_bytes)];
         ctx.queue.write_buffer(&pools[0], 0, bytemuck::cast_slice(&live));
         let tally = Tallies::new(n, s, m, world.cascades.slots().max(64));
         let tallies = storage(ctx, "tallies", 4 * tally.words());
@@ -364,7 +365,11 @@ impl GpuBackend {
         for &(slot, cascade) in &d.pending_roots {
             let at = slot as u64 * VESICLE_BYTES + std::mem::offset_of!(GpuVesicle, cascade) as u64;
             q.write_buffer(&d.pools[d.current], at, bytemuck::bytes_of(&cascade));
-            q.write_buffer(&d.tallies, 4 * (d.tally.cascade_at + cascade) as u64, bytemuck::bytes_of(&1u32));
+            q.write_buffer(
+                &d.tallies,
+                4 * (d.tally.cascade_at + cascade) as u64,
+                bytemuck::bytes_of(&1u32),
+            );
         }
         d.pending_roots.clear();
         let params = GpuStepParams {
@@ -397,9 +402,21 @@ impl GpuBackend {
         q.write_buffer(&d.births, 4 * d.len as u64, bytemuck::cast_slice(&counts));
         q.write_buffer(&d.payloads, 0, bytemuck::cast_slice(&payloads));
         let items = d.len + cells as u32;
-        q.write_buffer(&d.compact_params, 0, bytemuck::bytes_of(&compact::Compact::params(ctx, d.len)));
-        q.write_buffer(&d.scan_live_params, 0, bytemuck::bytes_of(&scan::Scan::params(ctx, d.len, 0)));
-        q.write_buffer(&d.scan_births_params, 0, bytemuck::bytes_of(&scan::Scan::params(ctx, items, 1)));
+        q.write_buffer(
+            &d.compact_params,
+            0,
+            bytemuck::bytes_of(&compact::Compact::params(ctx, d.len)),
+        );
+        q.write_buffer(
+            &d.scan_live_params,
+            0,
+            bytemuck::bytes_of(&scan::Scan::params(ctx, d.len, 0)),
+        );
+        q.write_buffer(
+            &d.scan_births_params,
+            0,
+            bytemuck::bytes_of(&scan::Scan::params(ctx, items, 1)),
+        );
 
         // The step's passes.
         let (from, to) = (&d.pools[d.current], &d.pools[1 - d.current]);
@@ -581,7 +598,8 @@ impl GpuBackend {
         let (Some(world), Some(d)) = (self.world.as_mut(), self.device.as_ref()) else {
             return Ok(());
         };
-        let bytes = buffers::read_back(&self.ctx, &d.pools[d.current], 0, d.len as u64 * VESICLE_BYTES)?;
+        let bytes =
+            buffers::read_back(&self.ctx, &d.pools[d.current], 0, d.len as u64 * VESICLE_BYTES)?;
         let vesicles: Vec<GpuVesicle> = bytemuck::pod_collect_to_vec(&bytes);
         let crate::world::Population::Particles(pool) = &mut world.population else {
             return Ok(());
@@ -595,7 +613,9 @@ impl GpuBackend {
         for &(slot, cascade) in &d.pending_roots {
             fresh.cascade[slot as usize] = cascade;
         }
-        debug_assert!(fresh.cascade.iter().all(|&c| c == NO_CASCADE || (c as usize) < world.cascades.slots()));
+        debug_assert!(
+            fresh.cascade.iter().all(|&c| c == NO_CASCADE || (c as usize) < world.cascades.slots())
+        );
         **pool = fresh;
         Ok(())
     }

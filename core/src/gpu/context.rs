@@ -83,11 +83,7 @@ impl GpuContext {
     /// Wraps a device created elsewhere (eframe's, so the engine and the renderer share one
     /// device). The device should have been requested with the adapter's own limits: the
     /// engine checks the limits it needs when a world is loaded and says which one is short.
-    pub fn from_device(
-        device: wgpu::Device,
-        queue: wgpu::Queue,
-        info: wgpu::AdapterInfo,
-    ) -> Self {
+    pub fn from_device(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo) -> Self {
         Self { info, device, queue }
     }
 
@@ -136,7 +132,10 @@ impl GpuContext {
 }
 
 /// A bind group layout entry for a compute-visible buffer.
-pub(crate) fn buffer_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLayoutEntry {
+pub(crate) fn buffer_entry(
+    binding: u32,
+    ty: wgpu::BufferBindingType,
+) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,

@@ -40,7 +40,13 @@ impl Accumulate {
             return;
         }
         let group = bind(ctx, "accumulate", &self.layout, &[b.items, b.acc]);
-        dispatch(encoder, "accumulate", &self.pipeline, &group, dispatch_size(items, max_groups(ctx)));
+        dispatch(
+            encoder,
+            "accumulate",
+            &self.pipeline,
+            &group,
+            dispatch_size(items, max_groups(ctx)),
+        );
     }
 
     /// Test helper: sums `(index, amount)` into `values` fixed-point values on the GPU and
@@ -55,9 +61,17 @@ impl Accumulate {
         let items_buf = buffers::storage_init(ctx, "items", bytemuck::cast_slice(&words));
         let acc = buffers::storage(ctx, "acc", 8 * values as u64);
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
-        stage.encode(ctx, &mut encoder, &Bindings { items: &items_buf, acc: &acc }, items.len() as u32);
+        stage.encode(
+            ctx,
+            &mut encoder,
+            &Bindings { items: &items_buf, acc: &acc },
+            items.len() as u32,
+        );
         ctx.queue.submit([encoder.finish()]);
         let out = buffers::read_back(ctx, &acc, 0, 8 * values as u64)?;
-        Ok(buffers::words(&out).chunks_exact(2).map(|w| crate::gpu::layout::join([w[0], w[1]]) as i64).collect())
+        Ok(buffers::words(&out)
+            .chunks_exact(2)
+            .map(|w| crate::gpu::layout::join([w[0], w[1]]) as i64)
+            .collect())
     }
 }

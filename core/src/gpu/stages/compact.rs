@@ -73,7 +73,8 @@ impl Compact {
         let to = buffers::storage(ctx, "to", (pool.len() * size_of::<GpuVesicle>()) as u64);
         let scan = super::scan::Scan::new(ctx)?;
         let compact = Self::new(ctx)?;
-        let params = buffers::uniform_init(ctx, "compact", bytemuck::bytes_of(&Self::params(ctx, n)));
+        let params =
+            buffers::uniform_init(ctx, "compact", bytemuck::bytes_of(&Self::params(ctx, n)));
         let scratch = super::scan::Scan::scratch(ctx, n);
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
         let scan_params = scan.params_buffer(ctx, n, 0);
@@ -92,7 +93,13 @@ impl Compact {
         compact.encode(
             ctx,
             &mut encoder,
-            &Bindings { params: &params, live: &live_buf, position: &position, from: &from, to: &to },
+            &Bindings {
+                params: &params,
+                live: &live_buf,
+                position: &position,
+                from: &from,
+                to: &to,
+            },
             n,
         );
         ctx.queue.submit([encoder.finish()]);

@@ -65,16 +65,8 @@ impl Emit {
             "emit",
             &self.layout,
             &[
-                b.params,
-                b.species,
-                b.releases,
-                b.counts,
-                b.offsets,
-                b.totals,
-                b.payloads,
-                b.parents,
-                b.vesicles,
-                b.tallies,
+                b.params, b.species, b.releases, b.counts, b.offsets, b.totals, b.payloads,
+                b.parents, b.vesicles, b.tallies,
             ],
         );
         dispatch(encoder, "emit", &self.pipeline, &group, dispatch_size(items, max_groups(ctx)));

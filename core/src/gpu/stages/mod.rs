@@ -71,8 +71,10 @@ pub(crate) fn dispatch(
     group: &wgpu::BindGroup,
     groups: (u32, u32),
 ) {
-    let mut pass = encoder
-        .begin_compute_pass(&wgpu::ComputePassDescriptor { label: Some(label), timestamp_writes: None });
+    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+        label: Some(label),
+        timestamp_writes: None,
+    });
     pass.set_pipeline(pipeline);
     pass.set_bind_group(0, group, &[]);
     pass.dispatch_workgroups(groups.0, groups.1, 1);

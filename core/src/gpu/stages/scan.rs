@@ -70,12 +70,8 @@ impl Scan {
         b: &Bindings,
         items: u32,
     ) {
-        let group = bind(
-            ctx,
-            "scan",
-            &self.layout,
-            &[b.params, b.input, b.output, b.block_sums, b.totals],
-        );
+        let group =
+            bind(ctx, "scan", &self.layout, &[b.params, b.input, b.output, b.block_sums, b.totals]);
         let p = Self::params(ctx, items, 0);
         let groups = (p.groups_x, p.blocks.div_ceil(p.groups_x));
         dispatch(encoder, "scan reduce", &self.reduce, &group, groups);
