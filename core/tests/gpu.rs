@@ -103,3 +103,65 @@ fn gpu_rng_matches_the_cpu_golden_table() {
         }
     }
 }
+
+/// Every Rust mirror of a WGSL struct has the offsets and size naga gives the WGSL struct.
+#[test]
+fn mirrored_structs_match_the_wgsl_layout() {
+    use nv_core::gpu::layout::{
+        GpuCompactParams, GpuMoveCdf, GpuRelease, GpuScanParams, GpuSpecies, GpuStepParams,
+        GpuVesicle,
+    };
+    use std::mem::{offset_of, size_of};
+
+    /// (WGSL stage holding it, WGSL struct, Rust size, Rust (field, offset) in order).
+    type Mirror = (&'static str, &'static str, usize, Vec<(&'static str, usize)>);
+    macro_rules! mirror {
+        ($stage:expr, $wgsl:expr, $ty:ty, [$($f:ident),* $(,)?]) => {
+            ($stage, $wgsl, size_of::<$ty>(), vec![$((stringify!($f), offset_of!($ty, $f))),*])
+        };
+    }
+    let mirrors: Vec<Mirror> = vec![
+        mirror!("decay_dock_hop", "Vesicle", GpuVesicle, [
+            id, parent, root, born, payload, species, loc, prev, hops, integ, generation,
+            cascade, alive,
+        ]),
+        mirror!("decay_dock_hop", "SpeciesParams", GpuSpecies, [
+            projection, death, dock_const, dock_bound, absorption, dock_rate_dt, dock_gain,
+            dock_threshold, hop, inv_hop, ln_fade, law, life_steps, direction, release_first,
+            release_count, cascade_op,
+        ]),
+        mirror!("decay_dock_hop", "Release", GpuRelease, [
+            u, transform, kind, channel, eta, target_species, table_first, table_len, log_retain,
+        ]),
+        mirror!("decay_dock_hop", "StepParams", GpuStepParams, [
+            key, step, dt, n, species, moves, stride, len, capacity, next_id, forward_len_at,
+            move_edge_at, docks_at, edge_hops_at, events_at, cascade_at,
+        ]),
+        mirror!("decay_dock_hop", "MoveCdf", GpuMoveCdf, [cdf, target_node]),
+        mirror!("scan", "ScanParams", GpuScanParams, [len, total_at, blocks, groups_x]),
+        mirror!("compact", "CompactParams", GpuCompactParams, [len, groups_x]),
+    ];
+    for (stage, name, size, fields) in mirrors {
+        let source = sources::stage_source(stage).expect("a listed stage");
+        let module = naga::front::wgsl::parse_str(&source).expect("valid WGSL");
+        let mut layouter = naga::proc::Layouter::default();
+        layouter.update(module.to_ctx()).expect("naga lays the types out");
+        let (handle, ty) = module
+            .types
+            .iter()
+            .find(|(_, t)| t.name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("{stage}.wgsl has no struct {name}"));
+        let naga::TypeInner::Struct { members, span } = &ty.inner else {
+            panic!("{name} is not a struct");
+        };
+        assert_eq!(*span as usize, size, "{name}: WGSL size {span}, Rust size {size}");
+        assert_eq!(layouter[handle].size as usize, size, "{name}: size");
+        let wgsl: Vec<(String, usize)> = members
+            .iter()
+            .map(|m| (m.name.clone().unwrap_or_default(), m.offset as usize))
+            .collect();
+        let rust: Vec<(String, usize)> =
+            fields.into_iter().map(|(f, o)| (f.to_string(), o)).collect();
+        assert_eq!(wgsl, rust, "{name}: fields and offsets (WGSL left, Rust right)");
+    }
+}
