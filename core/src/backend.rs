@@ -93,6 +93,8 @@ pub trait Backend {
     /// and cascades are current; on the GPU the population (`World::pool`) is as it was at the
     /// last load or store.
     fn host(&self) -> Option<&World>;
+    /// Live vesicles now (0 when nothing is loaded or in density mode).
+    fn population(&self) -> usize;
     /// Gives the world back with its whole population (on the GPU, the one explicit read of
     /// the population); the backend is then empty.
     fn store(&mut self) -> Result<World, BackendError>;
@@ -132,6 +134,10 @@ impl Backend for CpuBackend {
 
     fn host(&self) -> Option<&World> {
         self.world.as_ref()
+    }
+
+    fn population(&self) -> usize {
+        self.world.as_ref().and_then(|w| w.pool()).map_or(0, |p| p.live)
     }
 
     fn store(&mut self) -> Result<World, BackendError> {

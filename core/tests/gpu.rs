@@ -121,22 +121,68 @@ fn mirrored_structs_match_the_wgsl_layout() {
         };
     }
     let mirrors: Vec<Mirror> = vec![
-        mirror!("decay_dock_hop", "Vesicle", GpuVesicle, [
-            id, parent, root, born, payload, species, loc, prev, hops, integ, generation,
-            cascade, alive,
-        ]),
-        mirror!("decay_dock_hop", "SpeciesParams", GpuSpecies, [
-            projection, death, dock_const, dock_bound, absorption, dock_rate_dt, dock_gain,
-            dock_threshold, hop, inv_hop, ln_fade, law, life_steps, direction, release_first,
-            release_count, cascade_op,
-        ]),
-        mirror!("decay_dock_hop", "Release", GpuRelease, [
-            u, transform, kind, channel, eta, target_species, table_first, table_len, log_retain,
-        ]),
-        mirror!("decay_dock_hop", "StepParams", GpuStepParams, [
-            key, step, dt, n, species, moves, stride, len, capacity, next_id, forward_len_at,
-            move_edge_at, docks_at, edge_hops_at, events_at, cascade_at,
-        ]),
+        mirror!(
+            "decay_dock_hop",
+            "Vesicle",
+            GpuVesicle,
+            [
+                id, parent, root, born, payload, species, loc, prev, hops, integ, generation,
+                cascade, alive,
+            ]
+        ),
+        mirror!(
+            "decay_dock_hop",
+            "SpeciesParams",
+            GpuSpecies,
+            [
+                projection,
+                death,
+                dock_const,
+                dock_bound,
+                absorption,
+                dock_rate_dt,
+                dock_gain,
+                dock_threshold,
+                hop,
+                inv_hop,
+                ln_fade,
+                law,
+                life_steps,
+                direction,
+                release_first,
+                release_count,
+                cascade_op,
+            ]
+        ),
+        mirror!(
+            "decay_dock_hop",
+            "Release",
+            GpuRelease,
+            [u, transform, kind, channel, eta, target_species, table_first, table_len, log_retain,]
+        ),
+        mirror!(
+            "decay_dock_hop",
+            "StepParams",
+            GpuStepParams,
+            [
+                key,
+                step,
+                dt,
+                n,
+                species,
+                moves,
+                stride,
+                len,
+                capacity,
+                next_id,
+                forward_len_at,
+                move_edge_at,
+                docks_at,
+                edge_hops_at,
+                events_at,
+                cascade_at,
+            ]
+        ),
         mirror!("decay_dock_hop", "MoveCdf", GpuMoveCdf, [cdf, target_node]),
         mirror!("scan", "ScanParams", GpuScanParams, [len, total_at, blocks, groups_x]),
         mirror!("compact", "CompactParams", GpuCompactParams, [len, groups_x]),

@@ -656,6 +656,10 @@ impl Backend for GpuBackend {
         self.world.as_ref()
     }
 
+    fn population(&self) -> usize {
+        self.live()
+    }
+
     fn store(&mut self) -> Result<World, BackendError> {
         self.sync_population()?;
         self.device = None;

@@ -5,6 +5,7 @@
 //! and the engine stays on the CPU.
 
 pub mod backend;
+pub mod bench;
 pub mod buffers;
 pub mod context;
 pub mod layout;
