@@ -38,7 +38,7 @@ pub const VESICLE_BYTES: u64 = size_of::<GpuVesicle>() as u64;
 /// The most vesicles a device can hold: a population buffer must fit both the largest
 /// storage binding and the largest buffer. Returns the count and the limit that sets it.
 pub fn max_vesicles(limits: &wgpu::Limits) -> (u64, &'static str) {
-    let binding = limits.max_storage_buffer_binding_size as u64;
+    let binding = limits.max_storage_buffer_binding_size;
     let buffer = limits.max_buffer_size;
     if binding <= buffer {
         (binding / VESICLE_BYTES, "max_storage_buffer_binding_size")
@@ -75,7 +75,7 @@ impl Tallies {
         // The buffer holds exactly these words (a multiple of 4, as buffers are sized in
         // 16-byte units): `emit.wgsl` finds the slot count from its length.
         let mut slots = slots as u32;
-        while (cascade_at + CASCADE_ARRAYS as u32 * slots) % 4 != 0 {
+        while !(cascade_at + CASCADE_ARRAYS as u32 * slots).is_multiple_of(4) {
             slots += 1;
         }
         Self { docks_at, edge_hops_at, events_at, cascade_at, slots }
@@ -235,7 +235,7 @@ impl GpuBackend {
                 VESICLE_BYTES,
                 match limit {
                     "max_buffer_size" => limits.max_buffer_size,
-                    _ => limits.max_storage_buffer_binding_size as u64,
+                    _ => limits.max_storage_buffer_binding_size,
                 },
             )));
         }

@@ -70,7 +70,7 @@ impl Compact {
         let position = buffers::storage(ctx, "position", 4 * n as u64);
         let totals = buffers::storage(ctx, "totals", 16);
         let from = buffers::storage_init(ctx, "from", bytemuck::cast_slice(pool));
-        let to = buffers::storage(ctx, "to", (pool.len() * size_of::<GpuVesicle>()) as u64);
+        let to = buffers::storage(ctx, "to", size_of_val(pool) as u64);
         let scan = super::scan::Scan::new(ctx)?;
         let compact = Self::new(ctx)?;
         let params =
@@ -103,10 +103,8 @@ impl Compact {
             n,
         );
         ctx.queue.submit([encoder.finish()]);
-        let out = buffers::read_back_many(
-            ctx,
-            &[(&totals, 0, 4), (&to, 0, (pool.len() * size_of::<GpuVesicle>()) as u64)],
-        )?;
+        let out =
+            buffers::read_back_many(ctx, &[(&totals, 0, 4), (&to, 0, size_of_val(pool) as u64)])?;
         let count = buffers::words(&out[0])[0] as usize;
         let all: Vec<GpuVesicle> = bytemuck::pod_collect_to_vec(&out[1]);
         Ok(all[..count].to_vec())
