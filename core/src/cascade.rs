@@ -51,6 +51,20 @@ pub struct CascadeTracker {
     pub keep: usize,
 }
 
+impl Clone for CascadeTracker {
+    fn clone(&self) -> Self {
+        Self {
+            active: self.active.clone(),
+            alive: self.alive.iter().map(|a| AtomicU32::new(a.load(Ordering::Relaxed))).collect(),
+            free: self.free.clone(),
+            next_number: self.next_number,
+            finished: self.finished.clone(),
+            finished_total: self.finished_total,
+            keep: self.keep,
+        }
+    }
+}
+
 impl CascadeTracker {
     /// A tracker keeping up to `keep` finished records.
     pub fn new(keep: usize) -> Self {

@@ -68,7 +68,7 @@ impl SpeciesEvents {
 }
 
 /// The population: discrete vesicles or their density.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Population {
     /// Discrete vesicles.
     Particles(Box<VesiclePool>),
@@ -76,8 +76,9 @@ pub enum Population {
     Density(Box<DensityState>),
 }
 
-/// The whole simulated world.
-#[derive(Debug)]
+/// The whole simulated world. A clone is a full, independent copy (the GPU engine keeps one as
+/// its last good state).
+#[derive(Clone, Debug)]
 pub struct World {
     /// The preset the world was built from (kept in sync with live edits).
     pub preset: Preset,

@@ -245,3 +245,43 @@ fn switching_backend_mid_run_keeps_the_state() {
     assert_same_population(&reference, &end);
     assert_eq!(reference.modulation, end.modulation);
 }
+
+#[test]
+fn limits_and_recovery_keep_the_world() {
+    let Some(ctx) = common::gpu_context("limits_and_recovery_keep_the_world") else { return };
+    let mut gpu = GpuBackend::new(ctx.clone());
+    // A capacity beyond the device's storage binding: the load fails, names the limit and
+    // gives the world back as it was.
+    let most = nv_core::gpu::backend::max_vesicles(&ctx.device.limits()).0;
+    let big = MIXED.replace("capacity: 1000000", &format!("capacity: {}", most + 1));
+    let mut world = common::world(&big, Mode::Particle);
+    world.advance(3);
+    let err = gpu.load(world).expect_err("over the device's limit");
+    let message = err.error.to_string();
+    assert!(message.contains(&format!("at most {most} vesicles")), "{message}");
+    assert!(message.contains("max_"), "{message}");
+    assert_eq!(err.world.step, 3);
+
+    // A density world is refused with the reason.
+    let err = gpu.load(common::world(MIXED, Mode::Density)).expect_err("density");
+    assert!(err.error.to_string().contains("density mode runs on the CPU"));
+
+    // recover() gives the last good state: the world as loaded (or checkpointed).
+    let mut world = common::world(MIXED, Mode::Particle);
+    world.advance(20);
+    let counts = world.counts.clone();
+    gpu.load(world).expect("load");
+    gpu.advance(5).expect("gpu");
+    let back = gpu.recover().expect("a last good state");
+    assert_eq!((back.step, &back.counts), (20, &counts));
+    assert!(gpu.host().is_none());
+    gpu.load(back).expect("load");
+    gpu.advance(5).expect("gpu");
+    gpu.checkpoint().expect("checkpoint");
+    gpu.advance(2).expect("gpu");
+    let back = gpu.recover().expect("a last good state");
+    assert_eq!(back.step, 25);
+    let mut reference = common::world(MIXED, Mode::Particle);
+    reference.advance(25);
+    assert_same_population(&reference, &back);
+}

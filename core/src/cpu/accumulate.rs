@@ -37,6 +37,21 @@ fn zeros_u32(len: usize) -> Vec<AtomicU32> {
     (0..len).map(|_| AtomicU32::new(0)).collect()
 }
 
+/// A clone holds the same sums (they are per-step scratch, cleared before every step).
+impl Clone for Accumulators {
+    fn clone(&self) -> Self {
+        Self {
+            stride: self.stride,
+            releases: self
+                .releases
+                .iter()
+                .map(|a| AtomicI64::new(a.load(Ordering::Relaxed)))
+                .collect(),
+            docks: self.docks.iter().map(|a| AtomicU32::new(a.load(Ordering::Relaxed))).collect(),
+        }
+    }
+}
+
 impl Accumulators {
     /// Zeroed accumulators.
     pub fn new(n: usize, species: usize) -> Self {

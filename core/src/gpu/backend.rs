@@ -155,12 +155,14 @@ pub struct GpuBackend {
     ctx: GpuContext,
     world: Option<World>,
     device: Option<Device>,
+    /// The world as it was at the last load or store (a CPU copy), for [`GpuBackend::recover`].
+    last_good: Option<World>,
 }
 
 impl GpuBackend {
     /// A GPU backend on `ctx` (nothing loaded).
     pub fn new(ctx: GpuContext) -> Self {
-        Self { ctx, world: None, device: None }
+        Self { ctx, world: None, device: None, last_good: None }
     }
 
     /// The device context.
@@ -173,11 +175,23 @@ impl GpuBackend {
         self.device.as_ref().map_or(0, |d| d.len as usize)
     }
 
-    /// After a GPU error: the world back, with the population of the last load or store (its
-    /// CPU copy) and the host as far as it went. `None` when nothing is loaded.
+    /// After a GPU error (a lost device, a validation error): the last good state, the world
+    /// exactly as it was at the last [`Backend::load`] or [`GpuBackend::checkpoint`] (a CPU
+    /// copy), so the caller can continue on the CPU. Empties the backend. `None` when nothing
+    /// is loaded.
     pub fn recover(&mut self) -> Option<World> {
         self.device = None;
-        self.world.take()
+        self.world = None;
+        self.last_good.take()
+    }
+
+    /// Reads the whole population back and keeps a CPU copy of the world as the last good
+    /// state (what [`GpuBackend::recover`] returns). O(vesicles): call it now and then, not
+    /// every step.
+    pub fn checkpoint(&mut self) -> Result<(), GpuError> {
+        self.sync_population()?;
+        self.last_good = self.world.clone();
+        Ok(())
     }
 
     /// Checks that the world can run here; says what is not supported or which limit is short.
@@ -631,6 +645,7 @@ impl Backend for GpuBackend {
         match result {
             Ok(device) => {
                 self.device = Some(device);
+                self.last_good = Some(world.clone());
                 self.world = Some(world);
                 Ok(())
             }
@@ -663,6 +678,7 @@ impl Backend for GpuBackend {
     fn store(&mut self) -> Result<World, BackendError> {
         self.sync_population()?;
         self.device = None;
+        self.last_good = None;
         self.world.take().ok_or(BackendError::Empty("gpu"))
     }
 }
