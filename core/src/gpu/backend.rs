@@ -347,6 +347,7 @@ impl GpuBackend {
         let ctx = &self.ctx;
         let world = self.world.as_mut().ok_or_else(|| GpuError::Device("nothing loaded".into()))?;
         let d = self.device.as_mut().ok_or_else(|| GpuError::Device("nothing loaded".into()))?;
+        let oom_scope = ctx.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let device_scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
 
         world.prepare_step();
@@ -516,6 +517,9 @@ impl GpuBackend {
         );
         q.submit([encoder.finish()]);
         if let Some(e) = pollster::block_on(device_scope.pop()) {
+            return Err(GpuError::Device(e.to_string()));
+        }
+        if let Some(e) = pollster::block_on(oom_scope.pop()) {
             return Err(GpuError::Device(e.to_string()));
         }
 
