@@ -2,6 +2,9 @@
 //!
 //! Releases are summed per node and channel as `i64` in units of 2^−24, so the sum does not
 //! depend on the order vesicles are processed in: the same on 1 or 2 threads, and on the GPU.
+//!
+//! Binding order of the GPU twin (`shaders/accumulate.wgsl`): items `(index, amount)`, sums
+//! (two u32 words per `i64` of [`Accumulators::releases`]).
 
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 

@@ -2,6 +2,10 @@
 //! λ_i = r_max·N·G_i^κ·σ(s_e(x_i − θ_e)) and payload P·[a_i, e_i, m, 1]/N. Draws come from the
 //! (node, species) stream, so emission does not depend on anything but the fields.
 //! Twin of `shaders/emit.wgsl`.
+//!
+//! Binding order of the GPU twin (`shaders/emit.wgsl`): params, species, releases, birth counts
+//! (cascade children per slot, then [`node_counts`] per (species, node)), their prefix sums,
+//! totals, emission payloads ([`emission_payload`]), parents, vesicles, tallies.
 
 use rayon::prelude::*;
 

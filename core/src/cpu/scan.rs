@@ -1,6 +1,8 @@
 //! Exclusive prefix sums of counts (wrapping u32, as on the GPU). Twin of `shaders/scan.wgsl`:
 //! compaction scans live flags into destination slots, emission scans birth counts into birth
 //! numbers.
+//!
+//! Binding order of the GPU twin: params, input, output, block sums (scratch), totals.
 
 /// The exclusive prefix sum of `input` and its total.
 pub fn exclusive_scan(input: &[u32]) -> (Vec<u32>, u32) {
