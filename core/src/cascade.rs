@@ -51,6 +51,20 @@ pub struct CascadeTracker {
     pub keep: usize,
 }
 
+impl Clone for CascadeTracker {
+    fn clone(&self) -> Self {
+        Self {
+            active: self.active.clone(),
+            alive: self.alive.iter().map(|a| AtomicU32::new(a.load(Ordering::Relaxed))).collect(),
+            free: self.free.clone(),
+            next_number: self.next_number,
+            finished: self.finished.clone(),
+            finished_total: self.finished_total,
+            keep: self.keep,
+        }
+    }
+}
+
 impl CascadeTracker {
     /// A tracker keeping up to `keep` finished records.
     pub fn new(keep: usize) -> Self {
@@ -85,6 +99,24 @@ impl CascadeTracker {
             a.depth = a.depth.max(generation);
             self.alive[slot as usize].fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// Takes the counts of `slot` kept on the GPU: `children` children joined it this step, the
+    /// deepest of generation `deepest`, and it has `alive` live members now.
+    pub fn merge_counted(&mut self, slot: u32, children: u64, deepest: u32, alive: u32) {
+        let Some(Some(a)) = self.active.get_mut(slot as usize) else {
+            return;
+        };
+        if children > 0 {
+            a.size += children;
+            a.depth = a.depth.max(deepest);
+        }
+        *self.alive[slot as usize].get_mut() = alive;
+    }
+
+    /// Tracked slots (open or free).
+    pub fn slots(&self) -> usize {
+        self.active.len()
     }
 
     /// Closes every cascade with no live member after `step`.

@@ -373,7 +373,8 @@ impl CompiledSpecies {
         if self.ln_fade == 0.0 {
             return c;
         }
-        let f = (self.ln_fade * age_steps as f32).exp();
+        // The shader-reproducible exp (plain f32 arithmetic), so the GPU fades alike.
+        let f = crate::fastmath::exp(self.ln_fade * age_steps as f32);
         c.map(|v| v * f)
     }
 

@@ -18,6 +18,7 @@
 //! ([`density`]), the mean field of the particle process, exact in expectation when the fields
 //! do not depend on the vesicles themselves.
 
+pub mod backend;
 pub mod bench;
 pub mod cascade;
 pub mod compile;

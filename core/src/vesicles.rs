@@ -152,16 +152,15 @@ impl VesiclePool {
         Some(id)
     }
 
-    /// Removes dead slots, keeping the order of the living (stable).
+    /// Removes dead slots, keeping the order of the living (stable; see
+    /// [`crate::cpu::compact`], the twin of the GPU's compaction).
     pub fn compact(&mut self) {
+        use crate::cpu::compact::compact_column;
         let alive = std::mem::take(&mut self.alive);
-        macro_rules! retain {
-            ($($f:ident),*) => {$(
-                let mut it = alive.iter();
-                self.$f.retain(|_| *it.next().unwrap_or(&false));
-            )*};
+        macro_rules! compact {
+            ($($f:ident),*) => {$( compact_column(&mut self.$f, &alive); )*};
         }
-        retain!(
+        compact!(
             id, species, loc, prev, hops, integ, payload, parent, root, generation, cascade, born
         );
         self.alive = vec![true; self.id.len()];

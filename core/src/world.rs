@@ -69,7 +69,7 @@ impl SpeciesEvents {
 }
 
 /// The population: discrete vesicles or their density.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Population {
     /// Discrete vesicles.
     Particles(Box<VesiclePool>),
@@ -77,8 +77,9 @@ pub enum Population {
     Density(Box<DensityState>),
 }
 
-/// The whole simulated world.
-#[derive(Debug)]
+/// The whole simulated world. A clone is a full, independent copy (the GPU engine keeps one as
+/// its last good state).
+#[derive(Clone, Debug)]
 pub struct World {
     /// The preset the world was built from (kept in sync with live edits).
     pub preset: Preset,
@@ -353,12 +354,15 @@ impl World {
 
     /// One step, MODEL §3.
     pub fn step_once(&mut self) {
-        let dt = self.preset.dt;
-        let t = self.step;
-        let t32 = t as u32;
-        let n = self.n();
-        let ns = self.species.len();
+        self.prepare_step();
+        let (events, warning) = self.population_stage();
+        self.finish_step(events, warning);
+    }
 
+    /// Stages 1 and 2 of a step: the host update and the fields (kernels and their running
+    /// sums). A backend that moves the population elsewhere (the GPU) calls this, runs stage 3
+    /// and the births itself, then calls [`World::finish_step`].
+    pub fn prepare_step(&mut self) {
         // 1. Host update with the modulation of the previous step.
         self.host_phase();
 
@@ -385,6 +389,25 @@ impl World {
                 self.kernel_fresh[k] = s.kernel_is_static();
             }
         }
+    }
+
+    /// The signals emission reads this step.
+    pub fn emit_inputs(&self) -> EmitInputs<'_> {
+        EmitInputs {
+            signals: &self.signals,
+            meta: &self.meta,
+            brush: &self.brush,
+            emission_gain: &self.modulation.emission_gain,
+        }
+    }
+
+    /// Stage 3 and the births on the CPU: the events of the step and a warning, if any.
+    fn population_stage(&mut self) -> (SpeciesEvents, Option<String>) {
+        let dt = self.preset.dt;
+        let t = self.step;
+        let t32 = t as u32;
+        let n = self.n();
+        let ns = self.species.len();
         let emit_inputs = EmitInputs {
             signals: &self.signals,
             meta: &self.meta,
@@ -506,6 +529,15 @@ impl World {
             }
         }
 
+        (events, warning)
+    }
+
+    /// Stages 4 and 5 of a step, after the population stage wrote `counts`, `docks`,
+    /// `edge_hops` and `releases`: the warning is kept, modulation relaxes and takes the
+    /// releases, pathways decay and take their increments, events are recorded and the step
+    /// count advances.
+    pub fn finish_step(&mut self, events: SpeciesEvents, warning: Option<String>) {
+        let dt = self.preset.dt;
         if let Some(w) = warning {
             self.warn(w);
         }

@@ -4,9 +4,11 @@
 //! needs an adapter: on a machine without one it prints a notice and passes, except in CI
 //! (`CI=true`, where Mesa's lavapipe is installed), where a missing adapter fails.
 
+mod common;
+
 use std::path::Path;
 
-use nv_core::gpu::{GpuContext, rng_words_gpu, sources};
+use nv_core::gpu::{rng_words_gpu, sources};
 use nv_core::rng::{Rng, stream};
 
 #[test]
@@ -24,7 +26,7 @@ fn every_shader_validates() {
     }
     assert!(sources::stage_source("no_such_stage").is_none());
 
-    // No orphans: every .wgsl file is common.wgsl or a listed stage.
+    // No orphans: every .wgsl file is a shared library or a listed stage.
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shaders");
     let mut seen = 0;
     for entry in std::fs::read_dir(&dir).expect("shaders/ is readable") {
@@ -32,58 +34,25 @@ fn every_shader_validates() {
         if path.extension().is_some_and(|e| e == "wgsl") {
             let stem = path.file_stem().and_then(|s| s.to_str()).expect("a UTF-8 file name");
             assert!(
-                stem == "common" || sources::STAGES.contains(&stem),
+                sources::LIBRARIES.contains(&stem) || sources::STAGES.contains(&stem),
                 "orphan shader {}: list it in core/src/gpu/sources.rs or remove it",
                 path.display()
             );
             seen += 1;
         }
     }
-    assert_eq!(seen, sources::STAGES.len() + 1, "a listed stage has no file");
-}
-
-/// Mesa wants an `XDG_RUNTIME_DIR` with mode 0700. `std::env::set_var` is `unsafe` in edition
-/// 2024 (and `unsafe` is denied here), so when it is unset the test reruns itself in a child
-/// process that has one. Returns `true` when the child ran (and passed).
-fn rerun_with_xdg_runtime_dir(test: &str) -> bool {
-    if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
-        return false;
-    }
-    let dir = std::env::temp_dir().join(format!("nv_core-xdg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("create XDG_RUNTIME_DIR");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-            .expect("chmod 0700 XDG_RUNTIME_DIR");
-    }
-    let exe = std::env::current_exe().expect("the test binary's path");
-    let status = std::process::Command::new(exe)
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
-        .env("XDG_RUNTIME_DIR", &dir)
-        .status()
-        .expect("rerun the test binary");
-    let _ = std::fs::remove_dir(&dir);
-    assert!(status.success(), "{test} failed in the child process (XDG_RUNTIME_DIR set)");
-    true
+    assert_eq!(
+        seen,
+        sources::STAGES.len() + sources::LIBRARIES.len(),
+        "a listed stage or library has no file"
+    );
 }
 
 #[test]
 fn gpu_rng_matches_the_cpu_golden_table() {
-    if rerun_with_xdg_runtime_dir("gpu_rng_matches_the_cpu_golden_table") {
+    let Some(ctx) = common::gpu_context("gpu_rng_matches_the_cpu_golden_table") else {
         return;
-    }
-    let ctx = match GpuContext::new_blocking() {
-        Ok(ctx) => ctx,
-        Err(e) => {
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("CI=true requires a GPU adapter (Mesa lavapipe): {e}");
-            }
-            println!("no GPU adapter: skipped ({e})");
-            return;
-        }
     };
-    println!("GPU adapter: {}", ctx.adapter_name());
 
     // The pinned golden values of core/src/rng.rs's `golden_table` test.
     let rng = Rng::new(42);
@@ -136,5 +105,113 @@ fn gpu_rng_matches_the_cpu_golden_table() {
         for (&(step, id, s), g) in items.iter().zip(&got) {
             assert_eq!(*g, rng.words(step, id, s), "seed {seed}, step {step}, id {id}, stream {s}");
         }
+    }
+}
+
+/// Every Rust mirror of a WGSL struct has the offsets and size naga gives the WGSL struct.
+#[test]
+fn mirrored_structs_match_the_wgsl_layout() {
+    use nv_core::gpu::layout::{
+        GpuCompactParams, GpuMoveCdf, GpuRelease, GpuScanParams, GpuSpecies, GpuStepParams,
+        GpuVesicle,
+    };
+    use std::mem::{offset_of, size_of};
+
+    /// (WGSL stage holding it, WGSL struct, Rust size, Rust (field, offset) in order).
+    type Mirror = (&'static str, &'static str, usize, Vec<(&'static str, usize)>);
+    macro_rules! mirror {
+        ($stage:expr, $wgsl:expr, $ty:ty, [$($f:ident),* $(,)?]) => {
+            ($stage, $wgsl, size_of::<$ty>(), vec![$((stringify!($f), offset_of!($ty, $f))),*])
+        };
+    }
+    let mirrors: Vec<Mirror> = vec![
+        mirror!(
+            "decay_dock_hop",
+            "Vesicle",
+            GpuVesicle,
+            [
+                id, parent, root, born, payload, species, loc, prev, hops, integ, generation,
+                cascade, alive,
+            ]
+        ),
+        mirror!(
+            "decay_dock_hop",
+            "SpeciesParams",
+            GpuSpecies,
+            [
+                projection,
+                death,
+                dock_const,
+                dock_bound,
+                absorption,
+                dock_rate_dt,
+                dock_gain,
+                dock_threshold,
+                hop,
+                inv_hop,
+                ln_fade,
+                law,
+                life_steps,
+                direction,
+                release_first,
+                release_count,
+                cascade_op,
+            ]
+        ),
+        mirror!(
+            "decay_dock_hop",
+            "Release",
+            GpuRelease,
+            [u, transform, kind, channel, eta, target_species, table_first, table_len, log_retain,]
+        ),
+        mirror!(
+            "decay_dock_hop",
+            "StepParams",
+            GpuStepParams,
+            [
+                key,
+                step,
+                dt,
+                n,
+                species,
+                moves,
+                stride,
+                len,
+                capacity,
+                next_id,
+                forward_len_at,
+                move_edge_at,
+                docks_at,
+                edge_hops_at,
+                events_at,
+                cascade_at,
+            ]
+        ),
+        mirror!("decay_dock_hop", "MoveCdf", GpuMoveCdf, [cdf, target_node]),
+        mirror!("scan", "ScanParams", GpuScanParams, [len, total_at, blocks, groups_x]),
+        mirror!("compact", "CompactParams", GpuCompactParams, [len, groups_x]),
+    ];
+    for (stage, name, size, fields) in mirrors {
+        let source = sources::stage_source(stage).expect("a listed stage");
+        let module = naga::front::wgsl::parse_str(&source).expect("valid WGSL");
+        let mut layouter = naga::proc::Layouter::default();
+        layouter.update(module.to_ctx()).expect("naga lays the types out");
+        let (handle, ty) = module
+            .types
+            .iter()
+            .find(|(_, t)| t.name.as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("{stage}.wgsl has no struct {name}"));
+        let naga::TypeInner::Struct { members, span } = &ty.inner else {
+            panic!("{name} is not a struct");
+        };
+        assert_eq!(*span as usize, size, "{name}: WGSL size {span}, Rust size {size}");
+        assert_eq!(layouter[handle].size as usize, size, "{name}: size");
+        let wgsl: Vec<(String, usize)> = members
+            .iter()
+            .map(|m| (m.name.clone().unwrap_or_default(), m.offset as usize))
+            .collect();
+        let rust: Vec<(String, usize)> =
+            fields.into_iter().map(|(f, o)| (f.to_string(), o)).collect();
+        assert_eq!(wgsl, rust, "{name}: fields and offsets (WGSL left, Rust right)");
     }
 }

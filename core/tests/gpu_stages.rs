@@ -485,7 +485,7 @@ fn density_throughput() {
     let Some(ctx) = gpu("density_throughput") else { return };
     for nodes in [10_000, 100_000] {
         let cfg = BenchConfig { vesicles: nodes * 100, nodes, degree: 8, steps: 50, species: 1 };
-        let report = nv_core::gpu::bench::run(&ctx, &cfg).expect("benchmark");
+        let report = nv_core::gpu::density_bench::run(&ctx, &cfg).expect("benchmark");
         println!("{report}");
     }
 }

@@ -24,6 +24,10 @@ pub struct BenchArgs {
     /// Worker threads (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// cpu: the particle and density steps against a streaming baseline; gpu: the GPU engine
+    /// with 10^5, 10^6 and 10^7 vesicles (capped by the device) against the CPU engine.
+    #[arg(long, value_enum, default_value_t = super::run::BackendArg::Cpu)]
+    pub backend: super::run::BackendArg,
 }
 
 /// Runs the benchmark and prints its table.
@@ -40,6 +44,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         steps: args.steps,
         ..BenchConfig::default()
     };
+    if args.backend == super::run::BackendArg::Gpu {
+        let ctx = nv_core::gpu::GpuContext::new_blocking()
+            .map_err(|e| anyhow::anyhow!("{e}; run with --backend cpu"))?;
+        let sizes = [100_000, 1_000_000, 10_000_000];
+        let report = pool
+            .install(|| nv_core::gpu::bench::run(&ctx, &cfg, &sizes))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        println!("{report}");
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = pool.install(|| run_bench(&cfg)).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("{report}");
     Ok(ExitCode::SUCCESS)

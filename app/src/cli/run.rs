@@ -7,6 +7,8 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
+use nv_core::backend::{Backend, CpuBackend};
+use nv_core::gpu::{GpuBackend, GpuContext};
 use nv_core::observe::{RunWriter, Summary, fnv1a_hex, species_totals};
 use nv_core::twin::Twin;
 use nv_core::{Mode, World};
@@ -32,6 +34,37 @@ impl From<ModeArg> for Mode {
     }
 }
 
+/// The engine that moves the population.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    /// The CPU engine (rayon threads).
+    Cpu,
+    /// The GPU engine (wgpu compute; particle mode only). The host stays on the CPU.
+    Gpu,
+}
+
+impl BackendArg {
+    /// `"cpu"` or `"gpu"`.
+    pub fn name(self) -> &'static str {
+        match self {
+            BackendArg::Cpu => "cpu",
+            BackendArg::Gpu => "gpu",
+        }
+    }
+}
+
+/// The engine for `backend`: the GPU one on the default adapter, or an error saying why not.
+pub fn engine(backend: BackendArg) -> anyhow::Result<Box<dyn Backend + Send>> {
+    Ok(match backend {
+        BackendArg::Cpu => Box::new(CpuBackend::new()),
+        BackendArg::Gpu => {
+            let ctx = GpuContext::new_blocking()
+                .map_err(|e| anyhow::anyhow!("{e}; run with --backend cpu"))?;
+            Box::new(GpuBackend::new(ctx))
+        }
+    })
+}
+
 /// Arguments of `nvlab run`.
 #[derive(Args, Debug)]
 pub struct RunArgs {
@@ -55,6 +88,9 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
+    /// The engine: cpu, or gpu (particle mode; the same output files).
+    #[arg(long, value_enum, default_value_t = BackendArg::Cpu)]
+    pub backend: BackendArg,
     /// No progress bar and no final report.
     #[arg(long, short)]
     pub quiet: bool,
@@ -82,6 +118,13 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     let steps = args.steps.unwrap_or(preset.run.steps);
     let mode: Mode = args.mode.map_or(preset.run.mode, Mode::from);
+    if args.backend == BackendArg::Gpu && mode != Mode::Particle {
+        bail!(
+            "--backend gpu runs particle mode only ({} mode runs on the CPU engine: \
+             --backend cpu, or --mode particle)",
+            mode.name()
+        );
+    }
     let threads = args.threads.map_or_else(rayon::current_num_threads, |t| t as usize);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -97,7 +140,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let seed = preset.seed;
 
     pool.install(|| -> anyhow::Result<ExitCode> {
-        let (mut main, mut density) = match mode {
+        let (main, mut density) = match mode {
             Mode::Twin => {
                 let t = Twin::new(preset, &base).map_err(|e| anyhow::anyhow!("{e}"))?;
                 (t.particles, Some(t.density))
@@ -106,6 +149,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         };
         let mut writer = RunWriter::create(&out, &main, args.every, density.is_some())
             .with_context(|| format!("cannot write into {}", out.display()))?;
+        let mut engine = engine(args.backend)?;
+        engine.load(main).map_err(|e| anyhow::anyhow!("{}", e.error))?;
         let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(steps) };
         bar.set_style(
             ProgressStyle::with_template(
@@ -122,10 +167,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         let mut warned = 0;
         for step in 0..steps {
             match density.as_mut() {
-                Some(d) => rayon::join(|| main.step_once(), || d.step_once()),
-                None => ((), main.step_once()),
-            };
-            writer.record(&main, density.as_ref()).context("cannot write the run's files")?;
+                Some(d) => rayon::join(|| engine.advance(1), || d.step_once()).0,
+                None => engine.advance(1),
+            }?;
+            let main = engine.host().context("the engine holds the world")?;
+            writer.record(main, density.as_ref()).context("cannot write the run's files")?;
             // Warnings raised at build time and while running, each once (the world keeps the
             // newest hundred).
             for w in main.warnings.iter().skip(warned.min(main.warnings.len())) {
@@ -134,11 +180,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             warned = warned.max(main.warnings.len());
             if step % 16 == 0 {
                 bar.set_position(step + 1);
-                if let Some(p) = main.pool() {
-                    bar.set_message(format!("{} vesicles", p.live));
+                if main.pool().is_some() {
+                    bar.set_message(format!("{} vesicles", engine.population()));
                 }
             }
         }
+        let main = engine.store()?;
         bar.finish_and_clear();
         let wall = start.elapsed().as_secs_f64();
         let summary = Summary {
@@ -158,10 +205,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         writer.finish(&main, &summary).context("cannot write the run's files")?;
         if !args.quiet {
             eprintln!(
-                "{} steps of {} ({}) in {wall:.2} s on {threads} threads → {}",
+                "{} steps of {} ({}, {} engine) in {wall:.2} s on {threads} threads → {}",
                 steps,
                 summary.preset,
                 mode.name(),
+                args.backend.name(),
                 out.display()
             );
             for t in &summary.totals {

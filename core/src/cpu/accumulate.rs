@@ -2,6 +2,9 @@
 //!
 //! Releases are summed per node and channel as `i64` in units of 2^−24, so the sum does not
 //! depend on the order vesicles are processed in: the same on 1 or 2 threads, and on the GPU.
+//!
+//! Binding order of the GPU twin (`shaders/accumulate.wgsl`): items `(index, amount)`, sums
+//! (two u32 words per `i64` of [`Accumulators::releases`]).
 
 use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 
@@ -35,6 +38,21 @@ fn zeros_i64(len: usize) -> Vec<AtomicI64> {
 
 fn zeros_u32(len: usize) -> Vec<AtomicU32> {
     (0..len).map(|_| AtomicU32::new(0)).collect()
+}
+
+/// A clone holds the same sums (they are per-step scratch, cleared before every step).
+impl Clone for Accumulators {
+    fn clone(&self) -> Self {
+        Self {
+            stride: self.stride,
+            releases: self
+                .releases
+                .iter()
+                .map(|a| AtomicI64::new(a.load(Ordering::Relaxed)))
+                .collect(),
+            docks: self.docks.iter().map(|a| AtomicU32::new(a.load(Ordering::Relaxed))).collect(),
+        }
+    }
 }
 
 impl Accumulators {

@@ -3,6 +3,13 @@
 //! fades. The fade is kept implicit: a payload is stored as it was at birth and used as
 //! c·fade^age, exactly the per-step product, without rewriting every payload every step. Twin of `shaders/decay_dock_hop.wgsl`. Parallel over slot chunks with rayon; every
 //! draw is keyed by the vesicle's stable id, so the result does not depend on the chunking.
+//!
+//! Binding order of the GPU twin (`shaders/decay_dock_hop.wgsl`): params, species, releases,
+//! constants (move offsets, forward lengths, move edges, cascade tables), kernel running sums
+//! (here [`StageInputs::kernel_cdf`]), receptors, activity, vesicles (here the pool), release
+//! accumulators (here [`Accumulators`]), tallies (counts, docks, edge hops, events, cascade
+//! slots; here [`StageOutput`] and `cascade_alive`), live flags and birth counts (here the
+//! pool's `alive` and [`StageOutput::births`]).
 
 use std::sync::atomic::Ordering;
 

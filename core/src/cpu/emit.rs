@@ -2,6 +2,10 @@
 //! λ_i = r_max·N·G_i^κ·σ(s_e(x_i − θ_e)) and payload P·[a_i, e_i, m, 1]/N. Draws come from the
 //! (node, species) stream, so emission does not depend on anything but the fields.
 //! Twin of `shaders/emit.wgsl`.
+//!
+//! Binding order of the GPU twin (`shaders/emit.wgsl`): params, species, releases, birth counts
+//! (cascade children per slot, then [`node_counts`] per (species, node)), their prefix sums,
+//! totals, emission payloads ([`emission_payload`]), parents, vesicles, tallies.
 
 use rayon::prelude::*;
 
@@ -56,8 +60,37 @@ pub fn emission_payload(s: &CompiledSpecies, i: usize, input: &EmitInputs) -> [f
     mat_vec(&s.payload, [input.signals.activity[i], input.signals.error[i], m, 1.0])
 }
 
-/// The emission births of one step, ordered by (species, node). `tracked(k)` says whether a
-/// root of species k starts a tracked cascade (the world assigns the slot when it appends).
+/// The emission counts of one step: per species, `(source node, count)` for every source,
+/// each drawn from the (node, species) stream (the GPU engine uploads these and appends the
+/// births itself, see `shaders/emit.wgsl`).
+pub fn node_counts(
+    species: &[CompiledSpecies],
+    rng: &Rng,
+    step: u32,
+    n: usize,
+    dt: f32,
+    input: &EmitInputs,
+) -> Vec<Vec<(u32, u64)>> {
+    species
+        .iter()
+        .enumerate()
+        .map(|(k, s)| {
+            if s.rate <= 0.0 {
+                return Vec::new();
+            }
+            s.sources
+                .par_iter()
+                .map(|&i| {
+                    let lambda = expected_births(k, s, i as usize, n, dt, input) as f64;
+                    let mut seq = UniformSeq::new(rng, step, i as u64, stream::EMIT + k as u32);
+                    (i, rng::poisson(lambda, &mut seq))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The emission births of one step, ordered by (species, node).
 pub fn births(
     species: &[CompiledSpecies],
     rng: &Rng,
@@ -67,19 +100,9 @@ pub fn births(
     input: &EmitInputs,
 ) -> Vec<Birth> {
     let mut out = Vec::new();
-    for (k, s) in species.iter().enumerate() {
-        if s.rate <= 0.0 {
-            continue;
-        }
-        let per_node: Vec<(u32, u64)> = s
-            .sources
-            .par_iter()
-            .map(|&i| {
-                let lambda = expected_births(k, s, i as usize, n, dt, input) as f64;
-                let mut seq = UniformSeq::new(rng, step, i as u64, stream::EMIT + k as u32);
-                (i, rng::poisson(lambda, &mut seq))
-            })
-            .collect();
+    for (k, (s, per_node)) in
+        species.iter().zip(node_counts(species, rng, step, n, dt, input)).enumerate()
+    {
         for (i, count) in per_node {
             if count == 0 {
                 continue;

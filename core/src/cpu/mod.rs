@@ -4,10 +4,12 @@
 
 pub mod accumulate;
 pub mod apply;
+pub mod compact;
 pub mod decay_dock_hop;
 pub mod density;
 pub mod emit;
 pub mod kernel;
+pub mod scan;
 
 /// Splits `data` (indexed by move or edge, grouped by node through `offsets`) into about
 /// `groups` contiguous pieces on node boundaries: `(first node, last node + 1, piece)`.

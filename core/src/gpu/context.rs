@@ -32,17 +32,24 @@ pub enum GpuError {
     /// Waiting for the GPU or reading a buffer back failed.
     #[error("GPU readback failed: {0}")]
     Readback(String),
+    /// A limit of the device is too low for the world (names the limit and what is needed).
+    #[error("{0}")]
+    Limit(String),
+    /// The world uses something the GPU engine does not run (says what, and the way out).
+    #[error("the GPU engine cannot run this world: {0}")]
+    Unsupported(String),
     /// More items than one dispatch can cover.
     #[error("{0} items exceed the dispatch limit of {1}")]
     TooManyItems(usize, usize),
 }
 
-/// An adapter, its device and queue. Create once and keep: pipelines and buffers belong to it.
-#[derive(Debug)]
+/// A device, its queue and what is known of its adapter. Create once and keep: pipelines and
+/// buffers belong to it. The app hands eframe's device over with [`GpuContext::from_device`].
+#[derive(Debug, Clone)]
 pub struct GpuContext {
     /// The adapter the device was created on.
-    pub adapter: wgpu::Adapter,
-    /// The logical device (requested with the adapter's own limits).
+    pub info: wgpu::AdapterInfo,
+    /// The logical device.
     pub device: wgpu::Device,
     /// The device's queue.
     pub queue: wgpu::Queue,
@@ -70,20 +77,36 @@ impl GpuContext {
             })
             .await
             .map_err(|e| GpuError::RequestDevice(e.to_string()))?;
-        Ok(Self { adapter, device, queue })
+        Ok(Self { info: adapter.get_info(), device, queue })
+    }
+
+    /// Wraps a device created elsewhere (eframe's, so the engine and the renderer share one
+    /// device). The device should have been requested with the adapter's own limits: the
+    /// engine checks the limits it needs when a world is loaded and says which one is short.
+    pub fn from_device(device: wgpu::Device, queue: wgpu::Queue, info: wgpu::AdapterInfo) -> Self {
+        Self { info, device, queue }
     }
 
     /// The adapter's name and backend, e.g. `"llvmpipe (LLVM 19.1.7, 256 bits) (Vulkan)"`.
     pub fn adapter_name(&self) -> String {
-        let info = self.adapter.get_info();
-        format!("{} ({:?})", info.name, info.backend)
+        format!("{} ({:?})", self.info.name, self.info.backend)
     }
 
     /// A compute pipeline for stage `name` (entry point `main`) with an explicit layout of
     /// one bind group.
-    fn compute_pipeline(
+    pub(crate) fn compute_pipeline(
         &self,
         name: &str,
+        layout: &wgpu::BindGroupLayout,
+    ) -> Result<wgpu::ComputePipeline, GpuError> {
+        self.compute_pipeline_entry(name, "main", layout)
+    }
+
+    /// A compute pipeline for entry point `entry` of stage `name`, one bind group.
+    pub(crate) fn compute_pipeline_entry(
+        &self,
+        name: &str,
+        entry: &str,
         layout: &wgpu::BindGroupLayout,
     ) -> Result<wgpu::ComputePipeline, GpuError> {
         let source =
@@ -101,7 +124,7 @@ impl GpuContext {
             label: Some(name),
             layout: Some(&pipeline_layout),
             module: &module,
-            entry_point: Some("main"),
+            entry_point: Some(entry),
             compilation_options: Default::default(),
             cache: None,
         }))
@@ -109,7 +132,10 @@ impl GpuContext {
 }
 
 /// A bind group layout entry for a compute-visible buffer.
-fn buffer_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLayoutEntry {
+pub(crate) fn buffer_entry(
+    binding: u32,
+    ty: wgpu::BufferBindingType,
+) -> wgpu::BindGroupLayoutEntry {
     wgpu::BindGroupLayoutEntry {
         binding,
         visibility: wgpu::ShaderStages::COMPUTE,
@@ -119,7 +145,7 @@ fn buffer_entry(binding: u32, ty: wgpu::BufferBindingType) -> wgpu::BindGroupLay
 }
 
 /// Little-endian bytes of a list of words (the GPU's `u32` layout).
-fn to_bytes(words: impl IntoIterator<Item = u32>) -> Vec<u8> {
+pub(crate) fn to_bytes(words: impl IntoIterator<Item = u32>) -> Vec<u8> {
     words.into_iter().flat_map(u32::to_le_bytes).collect()
 }
 

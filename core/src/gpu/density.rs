@@ -159,7 +159,7 @@ impl GpuDensity {
 
     /// Advances the GPU state `steps` steps with the host's inputs held at their last upload
     /// and no readback, then waits for the GPU: the stages' own throughput
-    /// ([`crate::gpu::bench`]). The world is not touched.
+    /// ([`crate::gpu::density_bench`]). The world is not touched.
     pub fn step_device(&self, ctx: &GpuContext, steps: u64) -> Result<(), GpuError> {
         for _ in 0..steps {
             buffers::scoped(ctx, || self.record_step(ctx))??;

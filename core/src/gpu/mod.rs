@@ -4,12 +4,16 @@
 //! queue and runs the stages. A machine without a GPU adapter gets an error, never a panic,
 //! and the engine stays on the CPU.
 
-pub mod context;
-pub mod sources;
-// ---- gpudensity block ----
+pub mod backend;
 pub mod bench;
+pub mod buffers;
+pub mod context;
 pub mod density;
+pub mod density_bench;
+pub mod layout;
+pub mod sources;
 pub mod stages;
-// ---- end gpudensity block ----
+pub mod tables;
 
+pub use backend::GpuBackend;
 pub use context::{GpuContext, GpuError, rng_words_gpu};

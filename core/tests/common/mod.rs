@@ -27,3 +27,52 @@ pub fn check(w: &World) {
     let bad = w.check();
     assert!(bad.is_empty(), "invariants violated at step {}: {bad:?}", w.step);
 }
+
+/// Mesa wants an `XDG_RUNTIME_DIR` with mode 0700. `std::env::set_var` is `unsafe` in edition
+/// 2024 (and `unsafe` is denied here), so when it is unset the test reruns itself in a child
+/// process that has one. Returns `true` when the child ran (and passed).
+pub fn rerun_with_xdg_runtime_dir(test: &str) -> bool {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some() {
+        return false;
+    }
+    let dir = std::env::temp_dir().join(format!("nv_core-xdg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("create XDG_RUNTIME_DIR");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .expect("chmod 0700 XDG_RUNTIME_DIR");
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let status = std::process::Command::new(exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env("XDG_RUNTIME_DIR", &dir)
+        .status()
+        .expect("rerun the test binary");
+    let _ = std::fs::remove_dir(&dir);
+    assert!(status.success(), "{test} failed in the child process (XDG_RUNTIME_DIR set)");
+    true
+}
+
+/// The GPU context for test `test`, or `None` when the test should return at once: it ran in
+/// a child process with an `XDG_RUNTIME_DIR` (see [`rerun_with_xdg_runtime_dir`]), or there is
+/// no adapter and `CI` is not `true` (a notice is printed). With `CI=true` a missing adapter
+/// fails the test.
+pub fn gpu_context(test: &str) -> Option<nv_core::gpu::GpuContext> {
+    if rerun_with_xdg_runtime_dir(test) {
+        return None;
+    }
+    match nv_core::gpu::GpuContext::new_blocking() {
+        Ok(ctx) => {
+            println!("GPU adapter: {}", ctx.adapter_name());
+            Some(ctx)
+        }
+        Err(e) => {
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("CI=true requires a GPU adapter (Mesa lavapipe): {e}");
+            }
+            println!("no GPU adapter: skipped ({e})");
+            None
+        }
+    }
+}

@@ -1,12 +1,93 @@
-//! The compute stages: one module per WGSL file in `shaders/`, each with a struct holding its
-//! pipeline and bind-group layout, an `encode` that records it into a command encoder from a
-//! `…Bindings` struct of buffers in binding order, and a `run_once` that runs it from CPU
-//! arrays (the check against its CPU twin in `crate::cpu`).
+//! The compute stages, one file per WGSL stage (same stem, same binding order as the shader
+//! and its CPU twin in `crate::cpu`): each holds its pipeline and bind-group layout and encodes
+//! its dispatches from a `…Bindings` struct of buffers in binding order. The fields, density
+//! and apply stages also have a `run_once` that runs them from CPU arrays (for the parity
+//! tests); `buffers` and `params` pack their inputs.
 
-// ---- gpudensity block: the fields, density and apply stages ----
+pub mod accumulate;
 pub mod apply;
 pub mod buffers;
+pub mod compact;
+pub mod decay_dock_hop;
 pub mod density;
+pub mod emit;
 pub mod kernel;
 pub mod params;
-// ---- end gpudensity block ----
+pub mod scan;
+
+use super::context::{GpuContext, buffer_entry};
+
+/// The kind of one binding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// `var<uniform>`.
+    Uniform,
+    /// `var<storage, read>`.
+    Read,
+    /// `var<storage, read_write>`.
+    ReadWrite,
+}
+
+/// A bind-group layout with one entry per slot, bindings 0, 1, ….
+pub(crate) fn layout(ctx: &GpuContext, label: &str, slots: &[Slot]) -> wgpu::BindGroupLayout {
+    let entries: Vec<_> = slots
+        .iter()
+        .enumerate()
+        .map(|(b, s)| {
+            let ty = match s {
+                Slot::Uniform => wgpu::BufferBindingType::Uniform,
+                Slot::Read => wgpu::BufferBindingType::Storage { read_only: true },
+                Slot::ReadWrite => wgpu::BufferBindingType::Storage { read_only: false },
+            };
+            buffer_entry(b as u32, ty)
+        })
+        .collect();
+    ctx.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+        label: Some(label),
+        entries: &entries,
+    })
+}
+
+/// A bind group of whole buffers, bindings 0, 1, … in order.
+pub(crate) fn bind(
+    ctx: &GpuContext,
+    label: &str,
+    layout: &wgpu::BindGroupLayout,
+    buffers: &[&wgpu::Buffer],
+) -> wgpu::BindGroup {
+    let entries: Vec<_> = buffers
+        .iter()
+        .enumerate()
+        .map(|(b, buf)| wgpu::BindGroupEntry {
+            binding: b as u32,
+            resource: buf.as_entire_binding(),
+        })
+        .collect();
+    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
+        label: Some(label),
+        layout,
+        entries: &entries,
+    })
+}
+
+/// Records one dispatch of `groups` workgroups.
+pub(crate) fn dispatch(
+    encoder: &mut wgpu::CommandEncoder,
+    label: &str,
+    pipeline: &wgpu::ComputePipeline,
+    group: &wgpu::BindGroup,
+    groups: (u32, u32),
+) {
+    let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+        label: Some(label),
+        timestamp_writes: None,
+    });
+    pass.set_pipeline(pipeline);
+    pass.set_bind_group(0, group, &[]);
+    pass.dispatch_workgroups(groups.0, groups.1, 1);
+}
+
+/// The device's per-dimension workgroup limit.
+pub(crate) fn max_groups(ctx: &GpuContext) -> u32 {
+    ctx.device.limits().max_compute_workgroups_per_dimension
+}
