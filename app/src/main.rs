@@ -33,6 +33,9 @@ struct Cli {
     /// The lab: draw the vesicles with egui's painter even on wgpu (to compare).
     #[arg(long)]
     painter: bool,
+    /// The lab: open on the Darwin3 tab (the network mapped onto the emulated chip).
+    #[arg(long)]
+    darwin3: bool,
 }
 
 /// The lab window's renderer.
@@ -78,6 +81,7 @@ fn main() -> ExitCode {
                 RendererArg::Glow => eframe::Renderer::Glow,
             },
             painter_vesicles: cli.painter,
+            darwin3_tab: cli.darwin3,
             ..Default::default()
         })
         .map(|()| ExitCode::SUCCESS),

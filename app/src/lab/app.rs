@@ -8,6 +8,8 @@ use nv_core::Mode;
 use serde::{Deserialize, Serialize};
 
 use super::command::AppCommand;
+use super::darwin3::adapter::Darwin3Runner;
+use super::darwin3::view::Darwin3Settings;
 use super::darwin3::{self, Darwin3Action, Darwin3Export, Darwin3PanelState, Darwin3View};
 use super::files::{self, FileState};
 use super::panels::{self, library::Card, network::VesicleDraw, network::ViewState};
@@ -92,9 +94,10 @@ pub struct LabApp {
     darwin3_state: Darwin3PanelState,
     /// The Darwin3 panel's actions of this frame, applied after the UI pass.
     darwin3_actions: Vec<Darwin3Action>,
-    /// The Darwin3 requests that need the emulator (reruns, settings edits), oldest first,
-    /// until the adapter takes them.
-    darwin3_requests: Vec<Darwin3Action>,
+    /// The Darwin3 session running on its worker thread, if any.
+    darwin3_runner: Darwin3Runner,
+    /// The Darwin3 settings the next session runs with.
+    darwin3_settings: Darwin3Settings,
 }
 
 /// How the vesicles can be drawn in the window `cc` describes, and the renderer's name and
@@ -197,6 +200,10 @@ impl LabApp {
             renderer.1 = format!("{why}. {}", renderer.1);
         }
         let seed_text = sim.world.preset.seed.to_string();
+        let mut state = state;
+        if options.darwin3_tab {
+            state.central_tab = CentralTab::Darwin3;
+        }
         Self {
             state,
             seed_text,
@@ -219,7 +226,8 @@ impl LabApp {
             darwin3_view: None,
             darwin3_state: Darwin3PanelState::default(),
             darwin3_actions: Vec::new(),
-            darwin3_requests: Vec::new(),
+            darwin3_runner: Darwin3Runner::default(),
+            darwin3_settings: Darwin3Settings::default(),
         }
     }
 
@@ -240,27 +248,61 @@ impl LabApp {
         &self.darwin3_state
     }
 
-    /// Takes the Darwin3 requests that need the emulator (reruns and settings edits), oldest
-    /// first.
-    pub fn take_darwin3_requests(&mut self) -> Vec<Darwin3Action> {
-        std::mem::take(&mut self.darwin3_requests)
+    /// Whether a Darwin3 session is running on its worker thread.
+    pub fn darwin3_busy(&self) -> bool {
+        self.darwin3_runner.busy()
     }
 
-    /// Applies the Darwin3 panel's actions: exports here; selections are already in the
-    /// panel's state; reruns and settings edits wait for the emulator's adapter.
+    /// Drops the Darwin3 run and any session still running: they belong to the old world.
+    fn forget_darwin3(&mut self) {
+        self.darwin3_runner.cancel();
+        self.set_darwin3_view(None);
+    }
+
+    /// Starts a Darwin3 session for the current world with the current settings.
+    fn start_darwin3(&mut self) {
+        if let Err(e) = self.darwin3_runner.start(&self.sim.world, self.darwin3_settings) {
+            self.notice = Some(format!("Darwin3: {e}"));
+        }
+    }
+
+    /// Each frame: takes a finished session's view, and starts a session when the Darwin3 tab
+    /// is shown for a spiking world that has none yet.
+    fn darwin3_tick(&mut self, ctx: &egui::Context) {
+        if let Some(view) = self.darwin3_runner.poll() {
+            self.set_darwin3_view(Some(view));
+        }
+        let shown = self.state.central_tab == CentralTab::Darwin3;
+        if shown
+            && self.darwin3_view.is_none()
+            && !self.darwin3_runner.busy()
+            && matches!(self.sim.world.host, nv_core::host::Host::Spiking(_))
+        {
+            self.start_darwin3();
+        }
+        if self.darwin3_runner.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Applies the Darwin3 panel's actions: exports through the file dialog; selections are
+    /// already in the panel's state; settings edits and reruns start a new session.
     fn apply_darwin3(&mut self) {
+        let mut rerun = false;
         for action in std::mem::take(&mut self.darwin3_actions) {
             match action {
                 Darwin3Action::Export(Darwin3Export::MetricsCsv) => {
                     self.commands.push(AppCommand::ExportDarwin3Metrics(None));
                 }
-                Darwin3Action::SelectCore(_) | Darwin3Action::SelectNeuron(_) => {}
-                request @ (Darwin3Action::Rerun(_)
-                | Darwin3Action::SetPlacement(_)
-                | Darwin3Action::SetDivergence { .. }
-                | Darwin3Action::SetWeightBits(_)
-                | Darwin3Action::SetNeuronModel(_)) => self.darwin3_requests.push(request),
+                Darwin3Action::Rerun(settings) => {
+                    self.darwin3_settings = settings;
+                    rerun = true;
+                }
+                edit => rerun |= edit.edit(&mut self.darwin3_settings),
             }
+        }
+        if rerun {
+            self.start_darwin3();
         }
     }
 
@@ -357,7 +399,7 @@ impl LabApp {
                         files::remember(&mut self.state.recent, &path);
                         self.state.last_preset = Some(path);
                         // A Darwin3 run belongs to the world it mapped.
-                        self.set_darwin3_view(None);
+                        self.forget_darwin3();
                         self.state.view = ViewState::default();
                         self.error = None;
                     }
@@ -453,7 +495,7 @@ impl LabApp {
             ctx.copy_text(text);
         }
         if let Some(mut s) = fx.world {
-            self.set_darwin3_view(None);
+            self.forget_darwin3();
             s.speed = self.sim.speed;
             self.sim = s;
             self.selected = None;
@@ -592,9 +634,12 @@ impl eframe::App for LabApp {
                 }
             }
         });
-        egui::Panel::bottom("plots").resizable(true).default_size(200.0).show(ui, |ui| {
-            panels::plots::show(ui, &self.sim);
-        });
+        // The Darwin3 tab has its own time plots (rasters, makespan) and needs the height.
+        if self.state.central_tab == CentralTab::Network {
+            egui::Panel::bottom("plots").resizable(true).default_size(200.0).show(ui, |ui| {
+                panels::plots::show(ui, &self.sim);
+            });
+        }
         egui::CentralPanel::default().show(ui, |ui| {
             if let Some(e) = self.error.clone() {
                 ui.horizontal_wrapped(|ui| {
@@ -662,6 +707,7 @@ impl eframe::App for LabApp {
         panels::menu_bar::paste_window(&ctx, &mut self.files, &mut self.commands);
         self.apply(&ctx);
         self.apply_darwin3();
+        self.darwin3_tick(&ctx);
 
         self.frames += 1;
         if let Some(path) = &self.options.screenshot

@@ -40,6 +40,8 @@ pub struct LabOptions {
     /// Draw the vesicles with egui's painter even on wgpu (to compare it with the instanced
     /// quads).
     pub painter_vesicles: bool,
+    /// Open on the Darwin3 tab instead of the network.
+    pub darwin3_tab: bool,
 }
 
 /// Opens the lab window and runs it until it is closed. With the wgpu renderer (the default),

@@ -8,6 +8,7 @@
 //! so at all times ([`panel::EMULATION_STATEMENT`]).
 
 pub mod actions;
+pub mod adapter;
 pub mod core_details;
 pub mod makespan;
 pub mod mesh_map;

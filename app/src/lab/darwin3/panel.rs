@@ -65,9 +65,11 @@ pub fn show(
         }
     });
     egui::CentralPanel::default().show(ui, |ui| {
+        // The rasters keep at least 60 % of the height by default.
+        let metrics_h = (ui.available_height() * 0.4).clamp(120.0, 320.0);
         egui::Panel::bottom("darwin3_metrics")
             .resizable(true)
-            .default_size(240.0)
+            .default_size(metrics_h)
             .show(ui, |ui| metrics_table::show(ui, &view.metrics, &view.rasters, state, &mut out));
         egui::CentralPanel::default().show(ui, |ui| {
             let total = ui.available_height();

@@ -311,27 +311,29 @@ impl DivergenceSource {
         match self {
             DivergenceSource::Quantisation => {
                 "The chip stores weights as signed integers of the chosen width (8 bits by \
-                 default) with one scale per layer (the 97th percentile of |w| maps to the \
-                 largest value). Removing it gives the reference the same quantised weights."
+                 default) with one scale per projection. Removing it gives the emulator \
+                 16-bit weights, so only the rounding to one voltage step remains."
             }
             DivergenceSource::LeakForm => {
-                "The chip leaks by a shift or a Q0.8 multiplier (e.g. 15/16 = 0.9375) instead \
-                 of the exact exp(−dt/τ). Removing it makes the reference use the chip's factor."
+                "The chosen model leaks by a shift (LifShift) or a Q0.8 multiplier (LifMul) in \
+                 place of the reference's exact current-based propagator. Removing it runs the \
+                 current-based Clif program, the reference's form (its Q0.8 factors remain)."
             }
             DivergenceSource::Rounding => {
-                "Fixed-point products are rounded (symmetric half-away by default) and every \
-                 state saturates at 16 bits. Removing it makes the reference round and \
-                 saturate the same way."
+                "The chip's products are floored by an arithmetic shift, which biases every \
+                 leak downwards. Removing it rounds them half away from zero (the CR_QA \
+                 default mode), the closest integer arithmetic gets to the float reference."
             }
             DivergenceSource::DelayAlignment => {
-                "Every synaptic hop on the chip costs exactly one step, whatever the distance. \
-                 Removing it gives the reference the same one-step delay per projection."
+                "Every synaptic hop on the chip costs exactly one step, whatever the \
+                 synapse's delay. Removing it keeps one weight-sum bank per delay, so every \
+                 spike arrives after its own delay as in the reference."
             }
         }
     }
 }
 
-/// Which divergence sources are removed (true: the reference imitates the chip there).
+/// Which divergence sources are removed (true: the emulator imitates the reference there).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DivergenceSwitches {
     /// Weight quantisation removed.
