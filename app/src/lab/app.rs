@@ -200,7 +200,6 @@ impl LabApp {
             renderer.1 = format!("{why}. {}", renderer.1);
         }
         let seed_text = sim.world.preset.seed.to_string();
-        let mut state = state;
         if options.darwin3_tab {
             state.central_tab = CentralTab::Darwin3;
         }
