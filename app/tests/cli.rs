@@ -178,3 +178,39 @@ fn gpu_backend_writes_the_cpu_files() {
         assert_eq!(read(&cpu.join(f)), read(&gpu.join(f)), "{f}");
     }
 }
+
+#[test]
+fn darwin3_writes_every_file_and_they_agree() {
+    let dir = tmp("darwin3_ff");
+    let d = dir.to_str().expect("utf8");
+    let report = run_ok(&["darwin3", "spiking_feedforward", "--steps", "300", "--out", d]);
+    assert!(report.contains("not the vendor's toolchain"), "{report}");
+    let header = |f: &str| read(&dir.join(f)).lines().next().unwrap_or_default().to_string();
+    assert_eq!(header("mapping.csv"), "neuron,core_x,core_y,index");
+    assert_eq!(header("spikes_ref.csv"), "neuron,step");
+    assert_eq!(header("spikes_emu.csv"), "neuron,step");
+    assert_eq!(header("inputs.csv"), "neuron,step");
+    assert!(header("cores.csv").starts_with("core_x,core_y,kind,neurons,dendrite_words"));
+    assert_eq!(header("links.csv"), "from_x,from_y,to_x,to_y,flits,peak_flits_per_step");
+    let network: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("network.json"))).expect("network.json parses");
+    let neurons = network["neurons"].as_array().expect("neurons").len();
+    assert_eq!(read(&dir.join("mapping.csv")).lines().count(), neurons + 1, "one row per neuron");
+    assert!(network["synapses"][0]["delay"].as_u64().is_some_and(|d| d >= 1));
+    assert!(network["dt"].as_f64().is_some_and(|dt| dt > 0.0));
+    let metrics: serde_json::Value =
+        serde_json::from_str(&read(&dir.join("metrics.json"))).expect("metrics.json parses");
+    let summary = &metrics["comparison"]["summary"];
+    let rows = |f: &str| read(&dir.join(f)).lines().count() as u64 - 1;
+    assert_eq!(summary["spikes_reference"].as_u64(), Some(rows("spikes_ref.csv")));
+    assert_eq!(summary["spikes_emulated"].as_u64(), Some(rows("spikes_emu.csv")));
+    assert!(rows("inputs.csv") > 0);
+}
+
+#[test]
+fn darwin3_refuses_a_world_without_spiking_host() {
+    let out = nvlab().args(["darwin3", "tiny_chain", "--steps", "10"]).output().expect("runs");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no spiking host"), "{err}");
+}
