@@ -543,15 +543,29 @@ pub fn validate(
     let warnings = if tables.dummy_targets.is_empty() {
         Vec::new()
     } else {
-        vec![violation(
-            7,
-            format!(
-                "{} neurons have no synapse (first: {}); each got the toolchain's dummy \
-                 zero-weight one-to-one target on its own core",
-                tables.dummy_targets.len(),
-                tables.dummy_targets[0]
-            ),
-        )]
+        // The last population is the network's output: its spikes leave for the host, so a
+        // neuron there without synapses is expected (the toolchain gives it an output
+        // connection of one axon entry, the same cost as the dummy target modelled here).
+        let output = net.populations.last().map(|p| p.start..p.start + p.len);
+        let outputs = tables
+            .dummy_targets
+            .iter()
+            .filter(|&&n| output.as_ref().is_some_and(|r| r.contains(&n)))
+            .count();
+        let others = tables.dummy_targets.len() - outputs;
+        let mut text = format!(
+            "{} neurons have no synapse (first: {}); each got the toolchain's dummy zero-weight \
+             one-to-one target on its own core",
+            tables.dummy_targets.len(),
+            tables.dummy_targets[0]
+        );
+        if outputs > 0 {
+            text.push_str(&format!(
+                " ({outputs} of them in the output population, whose spikes go to the host; \
+                 {others} elsewhere)"
+            ));
+        }
+        vec![violation(7, text)]
     };
     Ok(MappingReport { cores, warnings })
 }
