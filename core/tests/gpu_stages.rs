@@ -59,45 +59,6 @@ const TRANSCENDENTAL: f32 = 2e-5;
 /// bits. So 1e-5 holds to 25 steps, and 200 steps are held to 1e-4.
 const CHECKPOINTS: [(u64, f32); 2] = [(25, 1e-5), (200, 1e-4)];
 
-/// Mesa wants an `XDG_RUNTIME_DIR` with mode 0700 and `std::env::set_var` is `unsafe`, so
-/// when it is unset the test reruns itself in a child process that has one; `None` then
-/// (the child ran and passed) or when there is no adapter outside CI.
-fn gpu(test: &str) -> Option<GpuContext> {
-    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
-        let dir = std::env::temp_dir().join(format!("nv_core-xdg-{}-{test}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("create XDG_RUNTIME_DIR");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
-                .expect("chmod 0700 XDG_RUNTIME_DIR");
-        }
-        let exe = std::env::current_exe().expect("the test binary's path");
-        let status = std::process::Command::new(exe)
-            .args([test, "--exact", "--include-ignored", "--nocapture", "--test-threads=1"])
-            .env("XDG_RUNTIME_DIR", &dir)
-            .status()
-            .expect("rerun the test binary");
-        let _ = std::fs::remove_dir(&dir);
-        assert!(status.success(), "{test} failed in the child process (XDG_RUNTIME_DIR set)");
-        return None;
-    }
-    match GpuContext::new_blocking() {
-        Ok(ctx) => {
-            println!("GPU adapter: {}", ctx.adapter_name());
-            Some(ctx)
-        }
-        Err(e) => {
-            assert!(
-                !std::env::var("CI").is_ok_and(|v| v == "true"),
-                "CI=true requires a GPU adapter (Mesa lavapipe): {e}"
-            );
-            println!("no GPU adapter: skipped ({e})");
-            None
-        }
-    }
-}
-
 /// max |gpu − cpu| ≤ tol · max |cpu| (an all-zero array must match to 1e-30).
 fn assert_close(what: &str, gpu: &[f32], cpu: &[f32], tol: f32) -> f32 {
     assert_eq!(gpu.len(), cpu.len(), "{what}: lengths");
@@ -148,7 +109,7 @@ fn effective_weight(w: &World) -> Vec<f32> {
 
 #[test]
 fn kernel_stage_matches_its_cpu_twin() {
-    let Some(ctx) = gpu("kernel_stage_matches_its_cpu_twin") else { return };
+    let Some(ctx) = common::gpu_context("kernel_stage_matches_its_cpu_twin") else { return };
     for (name, w) in worlds() {
         let state = w.density().expect("density world");
         let (g, n) = (&w.graph, w.n());
@@ -220,7 +181,7 @@ fn kernel_stage_matches_its_cpu_twin() {
 
 #[test]
 fn density_stage_matches_its_cpu_twin() {
-    let Some(ctx) = gpu("density_stage_matches_its_cpu_twin") else { return };
+    let Some(ctx) = common::gpu_context("density_stage_matches_its_cpu_twin") else { return };
     for (name, w) in worlds() {
         let state = w.density().expect("density world");
         let (g, n, ns) = (&w.graph, w.n(), w.species.len());
@@ -330,7 +291,7 @@ fn density_stage_matches_its_cpu_twin() {
 
 #[test]
 fn apply_stage_matches_its_cpu_twin() {
-    let Some(ctx) = gpu("apply_stage_matches_its_cpu_twin") else { return };
+    let Some(ctx) = common::gpu_context("apply_stage_matches_its_cpu_twin") else { return };
     for (name, w) in worlds() {
         let (g, ns) = (&w.graph, w.species.len());
         let p = ApplyParams::new(&w.preset.modulation, w.preset.pathway.tau, w.preset.dt);
@@ -388,7 +349,7 @@ fn apply_stage_matches_its_cpu_twin() {
 /// holding the converted sums themselves, compared bit for bit.
 #[test]
 fn fixed_point_releases_convert_exactly() {
-    let Some(ctx) = gpu("fixed_point_releases_convert_exactly") else { return };
+    let Some(ctx) = common::gpu_context("fixed_point_releases_convert_exactly") else { return };
     let w = preset_world("tiny_chain.ron");
     let (g, n, ns) = (&w.graph, w.n(), w.species.len());
     let stride = channel::stride(ns);
@@ -467,7 +428,9 @@ fn end_to_end(ctx: &GpuContext, name: &str, mut cpu: World, mut gpu: World) {
 
 #[test]
 fn gpu_density_runner_matches_the_cpu_on_presets() {
-    let Some(ctx) = gpu("gpu_density_runner_matches_the_cpu_on_presets") else { return };
+    let Some(ctx) = common::gpu_context("gpu_density_runner_matches_the_cpu_on_presets") else {
+        return;
+    };
     for name in ["activator_inhibitor.ron", "film_limit.ron", "pathway_carving.ron"] {
         end_to_end(&ctx, name, preset_world(name), preset_world(name));
     }
@@ -482,7 +445,7 @@ fn gpu_density_runner_matches_the_cpu_on_presets() {
 #[test]
 #[ignore = "a benchmark: run it in release with --ignored --nocapture"]
 fn density_throughput() {
-    let Some(ctx) = gpu("density_throughput") else { return };
+    let Some(ctx) = common::gpu_context("density_throughput") else { return };
     for nodes in [10_000, 100_000] {
         let cfg = BenchConfig { vesicles: nodes * 100, nodes, degree: 8, steps: 50, species: 1 };
         let report = nv_core::gpu::density_bench::run(&ctx, &cfg).expect("benchmark");

@@ -45,7 +45,7 @@ pub fn rerun_with_xdg_runtime_dir(test: &str) -> bool {
     }
     let exe = std::env::current_exe().expect("the test binary's path");
     let status = std::process::Command::new(exe)
-        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .args([test, "--exact", "--include-ignored", "--nocapture", "--test-threads=1"])
         .env("XDG_RUNTIME_DIR", &dir)
         .status()
         .expect("rerun the test binary");

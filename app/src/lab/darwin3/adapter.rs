@@ -283,23 +283,7 @@ pub fn view_of(s: &Session, settings: Darwin3Settings, seconds: f64) -> Darwin3V
 
 /// A virtual host I/O tile with nothing in it yet.
 fn io_core(coord: CoreCoord) -> CoreView {
-    CoreView {
-        coord,
-        neurons: 0,
-        dendrite_words_used: 0,
-        dendrite_words_available: 0,
-        axon_words_used: 0,
-        axon_words_available: 0,
-        neuron_model: String::new(),
-        program_len: 0,
-        instructions_per_neuron: 0.0,
-        spikes_in: 0,
-        spikes_out: 0,
-        packets_in: 0,
-        packets_out: 0,
-        vesicle_packets: 0,
-        populations: Vec::new(),
-    }
+    CoreView { coord, ..CoreView::default() }
 }
 
 fn model_name(m: CoreModel) -> String {

@@ -1,15 +1,16 @@
 //! The apply stage (`shaders/apply.wgsl`, CPU twin `crate::cpu::apply`): per node, the
 //! modulation relaxes, the releases apply and the in-edges' pathway traces update.
 
-use super::buffers::{self, Binding};
+use super::Slot;
+use super::buffers;
 use crate::cpu::apply::ApplyParams;
 use crate::gpu::{GpuContext, GpuError};
 use crate::graph::Graph;
 use crate::modulation::Modulation;
 
 /// The binding kinds of `apply.wgsl`, in binding order.
-const KINDS: [Binding; 16] = {
-    use Binding::{Read as R, ReadWrite as W, Uniform as U};
+const KINDS: [Slot; 16] = {
+    use Slot::{Read as R, ReadWrite as W, Uniform as U};
     [U, W, W, W, W, W, W, W, W, W, R, R, R, R, R, R]
 };
 
@@ -101,7 +102,7 @@ pub struct ApplyStage {
 impl ApplyStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = buffers::layout(ctx, "apply", &KINDS);
+        let layout = super::layout(ctx, "apply", &KINDS);
         let pipeline = buffers::pipeline(ctx, "apply", "main", &layout)?;
         Ok(Self { pipeline, layout })
     }
@@ -114,14 +115,8 @@ impl ApplyStage {
         b: &ApplyBindings,
     ) -> Result<(), GpuError> {
         let groups = buffers::workgroups(ctx, b.n)?;
-        let bind_group = buffers::bind_group(ctx, "apply", &self.layout, &b.buffers());
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some("apply"),
-            timestamp_writes: None,
-        });
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &bind_group, &[]);
-        pass.dispatch_workgroups(groups, 1, 1);
+        let bind_group = super::bind(ctx, "apply", &self.layout, &b.buffers());
+        super::dispatch(encoder, "apply", &self.pipeline, &bind_group, (groups, 1));
         Ok(())
     }
 }

@@ -1,52 +1,15 @@
-//! Plumbing shared by the fields, density and apply stages: bind-group layouts from a list of
-//! binding kinds, pipelines for a named entry point, buffers from CPU arrays and back, and
+//! Plumbing shared by the fields, density and apply stages: pipelines for a named entry point
+//! inside error scopes, buffers from CPU arrays and back, and
 //! error scopes that turn wgpu's validation errors into [`GpuError`]s.
 
 use std::sync::mpsc;
 
 use wgpu::util::DeviceExt;
 
-use crate::gpu::{GpuContext, GpuError, sources};
+use crate::gpu::{GpuContext, GpuError};
 
 /// Threads per workgroup of the stages (`@workgroup_size(64)`).
 pub const WORKGROUP_SIZE: u32 = 64;
-
-/// What a binding holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Binding {
-    /// A uniform buffer.
-    Uniform,
-    /// A storage buffer the stage only reads.
-    Read,
-    /// A storage buffer the stage writes.
-    ReadWrite,
-}
-
-/// A bind-group layout with bindings `0..kinds.len()` of the given kinds, visible to compute.
-pub fn layout(ctx: &GpuContext, label: &str, kinds: &[Binding]) -> wgpu::BindGroupLayout {
-    let entries: Vec<wgpu::BindGroupLayoutEntry> = kinds
-        .iter()
-        .enumerate()
-        .map(|(b, kind)| wgpu::BindGroupLayoutEntry {
-            binding: b as u32,
-            visibility: wgpu::ShaderStages::COMPUTE,
-            ty: wgpu::BindingType::Buffer {
-                ty: match kind {
-                    Binding::Uniform => wgpu::BufferBindingType::Uniform,
-                    Binding::Read => wgpu::BufferBindingType::Storage { read_only: true },
-                    Binding::ReadWrite => wgpu::BufferBindingType::Storage { read_only: false },
-                },
-                has_dynamic_offset: false,
-                min_binding_size: None,
-            },
-            count: None,
-        })
-        .collect();
-    ctx.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-        label: Some(label),
-        entries: &entries,
-    })
-}
 
 /// A compute pipeline for entry point `entry` of stage `stage` with one bind group.
 pub fn pipeline(
@@ -55,27 +18,7 @@ pub fn pipeline(
     entry: &str,
     layout: &wgpu::BindGroupLayout,
 ) -> Result<wgpu::ComputePipeline, GpuError> {
-    let source =
-        sources::stage_source(stage).ok_or_else(|| GpuError::UnknownStage(stage.to_owned()))?;
-    scoped(ctx, || {
-        let module = ctx.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(stage),
-            source: wgpu::ShaderSource::Wgsl(source.into()),
-        });
-        let pipeline_layout = ctx.device.create_pipeline_layout(&wgpu::PipelineLayoutDescriptor {
-            label: Some(stage),
-            bind_group_layouts: &[Some(layout)],
-            immediate_size: 0,
-        });
-        ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(entry),
-            layout: Some(&pipeline_layout),
-            module: &module,
-            entry_point: Some(entry),
-            compilation_options: Default::default(),
-            cache: None,
-        })
-    })
+    scoped(ctx, || ctx.compute_pipeline_entry(stage, entry, layout))?
 }
 
 /// Runs `f` inside out-of-memory and validation error scopes: the first error wgpu reports
@@ -91,28 +34,6 @@ pub fn scoped<T>(ctx: &GpuContext, f: impl FnOnce() -> T) -> Result<T, GpuError>
         return Err(GpuError::Device(e.to_string()));
     }
     Ok(out)
-}
-
-/// A bind group binding `buffers[b]` whole at binding b.
-pub fn bind_group(
-    ctx: &GpuContext,
-    label: &str,
-    layout: &wgpu::BindGroupLayout,
-    buffers: &[&wgpu::Buffer],
-) -> wgpu::BindGroup {
-    let entries: Vec<wgpu::BindGroupEntry> = buffers
-        .iter()
-        .enumerate()
-        .map(|(b, buf)| wgpu::BindGroupEntry {
-            binding: b as u32,
-            resource: buf.as_entire_binding(),
-        })
-        .collect();
-    ctx.device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some(label),
-        layout,
-        entries: &entries,
-    })
 }
 
 /// Workgroups covering `items` threads along one dimension, or an error past the device's

@@ -2,15 +2,16 @@
 //! points `local` (per node), `gather` (per node and species) and `flux` (per edge), recorded
 //! in that order.
 
-use super::buffers::{self, Binding};
+use super::Slot;
+use super::buffers;
 use super::params;
 use crate::compile::{CompiledSpecies, channel};
 use crate::gpu::{GpuContext, GpuError};
 use crate::graph::Graph;
 
 /// The binding kinds of `density.wgsl`, in binding order.
-const KINDS: [Binding; 26] = {
-    use Binding::{Read as R, ReadWrite as W, Uniform as U};
+const KINDS: [Slot; 26] = {
+    use Slot::{Read as R, ReadWrite as W, Uniform as U};
     [U, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, W, W, W, W, W, W, W, W, W, W]
 };
 
@@ -131,7 +132,7 @@ pub struct DensityStage {
 impl DensityStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = buffers::layout(ctx, "density", &KINDS);
+        let layout = super::layout(ctx, "density", &KINDS);
         Ok(Self {
             local: buffers::pipeline(ctx, "density", "local", &layout)?,
             gather: buffers::pipeline(ctx, "density", "gather", &layout)?,
@@ -150,7 +151,7 @@ impl DensityStage {
     ) -> Result<(), GpuError> {
         let nodes = buffers::workgroups(ctx, b.n)?;
         let edges = buffers::workgroups(ctx, b.edges)?;
-        let bind_group = buffers::bind_group(ctx, "density", &self.layout, &b.buffers());
+        let bind_group = super::bind(ctx, "density", &self.layout, &b.buffers());
         let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
             label: Some("density"),
             timestamp_writes: None,

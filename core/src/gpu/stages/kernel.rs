@@ -1,7 +1,8 @@
 //! The fields stage (`shaders/kernel.wgsl`, CPU twin `crate::cpu::kernel`): the kernel, its
 //! running sums, D_i and the emission, one thread per (node, species).
 
-use super::buffers::{self, Binding};
+use super::Slot;
+use super::buffers;
 use super::params;
 use crate::compile::CompiledSpecies;
 use crate::cpu::kernel::MoveCdf;
@@ -10,8 +11,8 @@ use crate::graph::Graph;
 use crate::host::Signals;
 
 /// The binding kinds of `kernel.wgsl`, in binding order.
-const KINDS: [Binding; 21] = {
-    use Binding::{Read as R, ReadWrite as W, Uniform as U};
+const KINDS: [Slot; 21] = {
+    use Slot::{Read as R, ReadWrite as W, Uniform as U};
     [U, R, R, R, R, R, R, R, R, R, R, R, R, R, R, R, W, W, W, W, W]
 };
 
@@ -110,7 +111,7 @@ pub struct KernelStage {
 impl KernelStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = buffers::layout(ctx, "kernel", &KINDS);
+        let layout = super::layout(ctx, "kernel", &KINDS);
         let pipeline = buffers::pipeline(ctx, "kernel", "main", &layout)?;
         Ok(Self { pipeline, layout })
     }
@@ -123,14 +124,9 @@ impl KernelStage {
         b: &KernelBindings,
     ) -> Result<(), GpuError> {
         let groups = buffers::workgroups(ctx, b.n)?;
-        let bind_group = buffers::bind_group(ctx, "kernel", &self.layout, &b.buffers());
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some("kernel"),
-            timestamp_writes: None,
-        });
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &bind_group, &[]);
-        pass.dispatch_workgroups(groups, b.species_count as u32, 1);
+        let bind_group = super::bind(ctx, "kernel", &self.layout, &b.buffers());
+        let groups = (groups, b.species_count as u32);
+        super::dispatch(encoder, "kernel", &self.pipeline, &bind_group, groups);
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ use super::context::{GpuContext, buffer_entry};
 
 /// The kind of one binding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Slot {
+pub enum Slot {
     /// `var<uniform>`.
     Uniform,
     /// `var<storage, read>`.
@@ -29,7 +29,7 @@ pub(crate) enum Slot {
 }
 
 /// A bind-group layout with one entry per slot, bindings 0, 1, ….
-pub(crate) fn layout(ctx: &GpuContext, label: &str, slots: &[Slot]) -> wgpu::BindGroupLayout {
+pub fn layout(ctx: &GpuContext, label: &str, slots: &[Slot]) -> wgpu::BindGroupLayout {
     let entries: Vec<_> = slots
         .iter()
         .enumerate()
@@ -49,7 +49,7 @@ pub(crate) fn layout(ctx: &GpuContext, label: &str, slots: &[Slot]) -> wgpu::Bin
 }
 
 /// A bind group of whole buffers, bindings 0, 1, … in order.
-pub(crate) fn bind(
+pub fn bind(
     ctx: &GpuContext,
     label: &str,
     layout: &wgpu::BindGroupLayout,
@@ -71,7 +71,7 @@ pub(crate) fn bind(
 }
 
 /// Records one dispatch of `groups` workgroups.
-pub(crate) fn dispatch(
+pub fn dispatch(
     encoder: &mut wgpu::CommandEncoder,
     label: &str,
     pipeline: &wgpu::ComputePipeline,
