@@ -15,8 +15,8 @@
 //!
 //! A density-mode world runs on the GPU density engine ([`GpuDensity`]): the host on the CPU,
 //! the fields, the density step and the apply stage on the device, one read-back of the
-//! step's observables (O(nodes + moves)); ρ, C and the pathway traces cross the bus in
-//! [`Backend::load`] and [`Backend::store`]. Its values follow the CPU's within f32 rounding
+//! step's observables (O(nodes + moves)); ρ and C cross the bus in [`Backend::load`] and
+//! [`Backend::store`] (`counts` holds ρ between them). Its values follow the CPU's within f32 rounding
 //! (`core/tests/gpu_density_backend.rs` states the tolerances).
 
 use crate::backend::{Backend, BackendError, BackendKind, LoadError, Observables};

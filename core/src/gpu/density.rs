@@ -11,7 +11,7 @@
 //! After each step one read-back (O(nodes + moves)) brings ρ and the step's per-node
 //! quantities, so the world's per-step observables are current as on the CPU: `counts` (ρ),
 //! `docks`, `edge_hops` (the expected flux), `releases` (the device's 2^-24 fixed-point sums),
-//! `kernel`, and the expected events (`last`, `totals`), which the CPU sums in f64 from the
+//! `kernel`, `pathway`, and the expected events (`last`, `totals`), which the CPU sums in f64 from the
 //! read-back arrays in the CPU step's own order ([`crate::density::events`]).
 
 use super::stages::apply::{self, ApplyBindings, ApplyStage, ModulationBuffers};
@@ -131,8 +131,9 @@ impl GpuDensity {
     }
 
     /// Advances `world` by `steps` steps: the host on the CPU, the rest on the GPU. The
-    /// world's modulation is read back after every step (the host reads it); ρ, C and the
-    /// pathway traces stay on the GPU until [`GpuDensity::download`].
+    /// world's modulation and observables are read back after every step (the host reads
+    /// the modulation); ρ and C stay on the GPU until [`GpuDensity::download`] (`counts` holds
+    /// ρ).
     pub fn advance(
         &mut self,
         ctx: &GpuContext,
@@ -165,8 +166,8 @@ impl GpuDensity {
         Ok(())
     }
 
-    /// Reads the step's ρ, births, dockings, cascade births, releases, flux and kernel back
-    /// into `world`'s observables and records the step's expected events.
+    /// Reads the step's ρ, births, dockings, cascade births, releases, flux, kernel and
+    /// pathway traces back into `world` and records the step's expected events.
     fn read_observables(&mut self, ctx: &GpuContext, world: &mut World) -> Result<(), GpuError> {
         let len = self.n * self.species_count;
         let s = &self.scratch;
@@ -180,6 +181,7 @@ impl GpuDensity {
                 (&s.releases, world.releases.data.len() * 8),
                 (&s.edge_flux, self.edges * 4),
                 (&self.kernel_out, self.species_count * self.moves * 4),
+                (&self.pathway, self.edges * 4),
             ],
         )?;
         let rho = buffers::to_f32(&out[0]);
@@ -202,6 +204,7 @@ impl GpuDensity {
         for (k, row) in world.kernel.iter_mut().enumerate() {
             row.copy_from_slice(&kernel[k * self.moves..(k + 1) * self.moves]);
         }
+        world.pathway = buffers::to_f32(&out[7]);
         world.counts.copy_from_slice(&rho);
         self.rho_before = rho;
         world.record_events(events);
