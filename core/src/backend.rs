@@ -90,8 +90,9 @@ pub trait Backend {
     /// The observables of the last step.
     fn observe(&self) -> Result<Observables, BackendError>;
     /// The loaded world without a population sync: host, modulation, pathways, counts, events
-    /// and cascades are current; on the GPU the population (`World::pool`) is as it was at the
-    /// last load or store.
+    /// and cascades are current; on the GPU the population (`World::pool`, or ρ, C and the
+    /// pathway traces of `World::density` in density mode, whose ρ `counts` holds) is as it was
+    /// at the last load or store.
     fn host(&self) -> Option<&World>;
     /// Live vesicles now (0 when nothing is loaded or in density mode).
     fn population(&self) -> usize;

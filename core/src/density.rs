@@ -131,7 +131,6 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
     for v in [&mut sc.birth_payload, &mut sc.birth_mass, &mut sc.next_mass] {
         v.resize(n * ns, [0.0; 4]);
     }
-    let mut ev = SpeciesEvents::zeros(ns);
 
     // The docking and emission fields.
     let field_inputs =
@@ -146,7 +145,6 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
             &mut sc.births[range.clone()],
             &mut sc.birth_payload[range.clone()],
         );
-        ev.emitted[k] = s.sources.iter().map(|&i| sc.births[k * n + i as usize] as f64).sum();
     }
     let fields = Fields {
         kernel: input.kernel,
@@ -163,19 +161,9 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
         rho,
         Coefficients { stay: &mut sc.stay, leave: &mut sc.leave, docks: out.docks },
     );
-    for (k, s) in input.species.iter().enumerate() {
-        let range = k * n..(k + 1) * n;
-        let docked = ordered_sum(&out.docks[range.clone()], |&d| d as f64);
-        ev.docked[k] = docked;
-        ev.absorbed[k] = docked * s.absorption as f64;
-        ev.died[k] = ordered_sum(&rho[range], |&r| r as f64) * (1.0 - s.survival as f64);
-    }
     let births =
         Births { rho: &mut sc.birth_rho, mass: &mut sc.birth_mass, cascade: &mut sc.cascade_rho };
     pass::births_and_releases(input.species, &fields, rho, mass, out.releases, births);
-    for k in 0..ns {
-        ev.cascade_born[k] = (0..n).map(|i| sc.cascade_rho[i * ns + k] as f64).sum();
-    }
 
     // Transport, then the expected hops from the state before the step.
     let births =
@@ -193,8 +181,42 @@ pub fn step(state: &mut DensityState, input: &DensityInputs, out: DensityOutputs
         &mut sc.next_mass,
     );
     pass::flux(g, input.kernel, rho, &sc.leave, out.edge_flux);
+    let ev = events(
+        input.species,
+        &StepSums { rho, births: &sc.births, docks: out.docks, cascade_rho: &sc.cascade_rho },
+    );
 
     std::mem::swap(rho, &mut sc.next_rho);
     std::mem::swap(mass, &mut sc.next_mass);
+    ev
+}
+
+/// The per-node quantities of one density step that its expected events sum.
+pub struct StepSums<'a> {
+    /// ρ before the step, `[κ · n + i]`.
+    pub rho: &'a [f32],
+    /// Expected emission births λ_i·dt, `[κ · n + i]`.
+    pub births: &'a [f32],
+    /// Expected dockings, `[κ · n + i]`.
+    pub docks: &'a [f32],
+    /// Expected cascade births, node-major `[i · S + κ]`.
+    pub cascade_rho: &'a [f32],
+}
+
+/// The expected events of one density step, as ordered f64 sums of its per-node quantities
+/// (the same order on any thread count; the GPU backend sums its read-back arrays with it).
+pub fn events(species: &[CompiledSpecies], sums: &StepSums) -> SpeciesEvents {
+    let ns = species.len();
+    let n = sums.rho.len() / ns.max(1);
+    let mut ev = SpeciesEvents::zeros(ns);
+    for (k, s) in species.iter().enumerate() {
+        let range = k * n..(k + 1) * n;
+        ev.emitted[k] = s.sources.iter().map(|&i| sums.births[k * n + i as usize] as f64).sum();
+        let docked = ordered_sum(&sums.docks[range.clone()], |&d| d as f64);
+        ev.docked[k] = docked;
+        ev.absorbed[k] = docked * s.absorption as f64;
+        ev.died[k] = ordered_sum(&sums.rho[range], |&r| r as f64) * (1.0 - s.survival as f64);
+        ev.cascade_born[k] = (0..n).map(|i| sums.cascade_rho[i * ns + k] as f64).sum();
+    }
     ev
 }

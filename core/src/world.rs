@@ -554,6 +554,12 @@ impl World {
         );
 
         // 5. Observables.
+        self.record_events(events);
+    }
+
+    /// MODEL §3 stage 5: the step's events become the last ones and join the totals, and the
+    /// step count advances (the GPU density engine calls this after its apply stage).
+    pub(crate) fn record_events(&mut self, events: SpeciesEvents) {
         self.totals.add(&events);
         self.last = events;
         self.step += 1;

@@ -262,9 +262,16 @@ fn limits_and_recovery_keep_the_world() {
     assert!(message.contains("max_"), "{message}");
     assert_eq!(err.world.step, 3);
 
-    // A density world is refused with the reason.
-    let err = gpu.load(common::world(MIXED, Mode::Density)).expect_err("density");
-    assert!(err.error.to_string().contains("density mode runs on the CPU"));
+    // A density world loads (the GPU density engine: `gpu_density_backend.rs`), and recover()
+    // gives it back as loaded.
+    let mut world = common::world(MIXED, Mode::Density);
+    world.advance(4);
+    let rho = world.density().map(|d| d.rho.clone());
+    gpu.load(world).expect("a density world loads");
+    gpu.advance(3).expect("gpu density");
+    assert_eq!(gpu.host().map(|w| w.step), Some(7));
+    let back = gpu.recover().expect("a last good state");
+    assert_eq!((back.step, back.density().map(|d| d.rho.clone())), (4, rho));
 
     // recover() gives the last good state: the world as loaded (or checkpointed).
     let mut world = common::world(MIXED, Mode::Particle);

@@ -39,7 +39,7 @@ impl From<ModeArg> for Mode {
 pub enum BackendArg {
     /// The CPU engine (rayon threads).
     Cpu,
-    /// The GPU engine (wgpu compute; particle mode only). The host stays on the CPU.
+    /// The GPU engine (wgpu compute; every mode). The host stays on the CPU.
     Gpu,
 }
 
@@ -53,16 +53,26 @@ impl BackendArg {
     }
 }
 
-/// The engine for `backend`: the GPU one on the default adapter, or an error saying why not.
-pub fn engine(backend: BackendArg) -> anyhow::Result<Box<dyn Backend + Send>> {
+/// `count` engines of kind `backend` (the GPU ones share the default adapter's device), or an
+/// error saying why not.
+pub fn engines(backend: BackendArg, count: usize) -> anyhow::Result<Vec<Box<dyn Backend + Send>>> {
     Ok(match backend {
-        BackendArg::Cpu => Box::new(CpuBackend::new()),
+        BackendArg::Cpu => {
+            (0..count).map(|_| Box::new(CpuBackend::new()) as Box<dyn Backend + Send>).collect()
+        }
         BackendArg::Gpu => {
             let ctx = GpuContext::new_blocking()
                 .map_err(|e| anyhow::anyhow!("{e}; run with --backend cpu"))?;
-            Box::new(GpuBackend::new(ctx))
+            (0..count)
+                .map(|_| Box::new(GpuBackend::new(ctx.clone())) as Box<dyn Backend + Send>)
+                .collect()
         }
     })
+}
+
+/// The engine for `backend`: the GPU one on the default adapter, or an error saying why not.
+pub fn engine(backend: BackendArg) -> anyhow::Result<Box<dyn Backend + Send>> {
+    engines(backend, 1)?.pop().context("one engine was made")
 }
 
 /// Arguments of `nvlab run`.
@@ -88,7 +98,8 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// The engine: cpu, or gpu (particle mode; the same output files).
+    /// The engine: cpu, or gpu (the same output files; in density and twin mode the values
+    /// follow the CPU's within f32 rounding).
     #[arg(long, value_enum, default_value_t = BackendArg::Cpu)]
     pub backend: BackendArg,
     /// No progress bar and no final report.
@@ -118,13 +129,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     let steps = args.steps.unwrap_or(preset.run.steps);
     let mode: Mode = args.mode.map_or(preset.run.mode, Mode::from);
-    if args.backend == BackendArg::Gpu && mode != Mode::Particle {
-        bail!(
-            "--backend gpu runs particle mode only ({} mode runs on the CPU engine: \
-             --backend cpu, or --mode particle)",
-            mode.name()
-        );
-    }
     let threads = args.threads.map_or_else(rayon::current_num_threads, |t| t as usize);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -140,7 +144,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let seed = preset.seed;
 
     pool.install(|| -> anyhow::Result<ExitCode> {
-        let (main, mut density) = match mode {
+        let (main, density) = match mode {
             Mode::Twin => {
                 let t = Twin::new(preset, &base).map_err(|e| anyhow::anyhow!("{e}"))?;
                 (t.particles, Some(t.density))
@@ -149,8 +153,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         };
         let mut writer = RunWriter::create(&out, &main, args.every, density.is_some())
             .with_context(|| format!("cannot write into {}", out.display()))?;
-        let mut engine = engine(args.backend)?;
+        let mut made = engines(args.backend, 1 + usize::from(density.is_some()))?;
+        let mut engine = made.remove(0);
         engine.load(main).map_err(|e| anyhow::anyhow!("{}", e.error))?;
+        // Twin mode: the density world on an engine of its own, stepped beside the particles.
+        let mut twin = made.pop();
         let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(steps) };
         bar.set_style(
             ProgressStyle::with_template(
@@ -158,20 +165,29 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             )
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        if let Some(d) = density.as_ref() {
+        if let Some(d) = density {
             for w in &d.warnings {
                 say(&bar, format!("warning (mean field): {w}"));
             }
+            let e = twin.as_mut().context("an engine for the density world")?;
+            e.load(d).map_err(|e| anyhow::anyhow!("{}", e.error))?;
         }
         let start = Instant::now();
         let mut warned = 0;
         for step in 0..steps {
-            match density.as_mut() {
-                Some(d) => rayon::join(|| engine.advance(1), || d.step_once()).0,
-                None => engine.advance(1),
-            }?;
+            match twin.as_mut() {
+                Some(d) => {
+                    let (a, b) = rayon::join(|| engine.advance(1), || d.advance(1));
+                    a.and(b)?;
+                }
+                None => engine.advance(1)?,
+            }
             let main = engine.host().context("the engine holds the world")?;
-            writer.record(main, density.as_ref()).context("cannot write the run's files")?;
+            let density = match twin.as_ref() {
+                Some(d) => Some(d.host().context("the twin engine holds the density world")?),
+                None => None,
+            };
+            writer.record(main, density).context("cannot write the run's files")?;
             // Warnings raised at build time and while running, each once (the world keeps the
             // newest hundred).
             for w in main.warnings.iter().skip(warned.min(main.warnings.len())) {
@@ -186,6 +202,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             }
         }
         let main = engine.store()?;
+        let density = twin.as_mut().map(|d| d.store()).transpose()?;
         bar.finish_and_clear();
         let wall = start.elapsed().as_secs_f64();
         let summary = Summary {

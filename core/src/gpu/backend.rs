@@ -12,6 +12,12 @@
 //! is, vesicle for vesicle, the CPU's (checked by `core/tests/gpu_parity.rs`).
 //!
 //! The population itself crosses the bus only in [`Backend::load`] and [`Backend::store`].
+//!
+//! A density-mode world runs on the GPU density engine ([`GpuDensity`]): the host on the CPU,
+//! the fields, the density step and the apply stage on the device, one read-back of the
+//! step's observables (O(nodes + moves)); ρ and C cross the bus in [`Backend::load`] and
+//! [`Backend::store`] (`counts` holds ρ between them). Its values follow the CPU's within f32 rounding
+//! (`core/tests/gpu_density_backend.rs` states the tolerances).
 
 use crate::backend::{Backend, BackendError, BackendKind, LoadError, Observables};
 use crate::compile::CompiledRelease;
@@ -23,6 +29,7 @@ use crate::{Mode, World};
 
 use super::buffers::{self, read_back_many, storage, storage_init, uniform_init, words};
 use super::context::{GpuContext, GpuError};
+use super::density::GpuDensity;
 use super::layout::{
     CASCADE_ARRAYS, EVENTS, GpuMoveCdf, GpuSpecies, GpuStepParams, GpuVesicle, join,
     species_params, split,
@@ -154,7 +161,10 @@ fn grow_cascades(ctx: &GpuContext, world: &World, d: &mut Device) {
 pub struct GpuBackend {
     ctx: GpuContext,
     world: Option<World>,
+    /// The particle engine's device state (particle mode).
     device: Option<Device>,
+    /// The density engine (density mode).
+    density: Option<GpuDensity>,
     /// The world as it was at the last load or store (a CPU copy), for [`GpuBackend::recover`].
     last_good: Option<World>,
 }
@@ -162,7 +172,7 @@ pub struct GpuBackend {
 impl GpuBackend {
     /// A GPU backend on `ctx` (nothing loaded).
     pub fn new(ctx: GpuContext) -> Self {
-        Self { ctx, world: None, device: None, last_good: None }
+        Self { ctx, world: None, device: None, density: None, last_good: None }
     }
 
     /// The device context.
@@ -181,6 +191,7 @@ impl GpuBackend {
     /// is loaded.
     pub fn recover(&mut self) -> Option<World> {
         self.device = None;
+        self.density = None;
         self.world = None;
         self.last_good.take()
     }
@@ -197,9 +208,7 @@ impl GpuBackend {
     /// Checks that the world can run here; says what is not supported or which limit is short.
     fn check(&self, world: &World) -> Result<(), GpuError> {
         if world.mode() != Mode::Particle {
-            return Err(GpuError::Unsupported(
-                "density mode runs on the CPU engine (the GPU engine moves particles)".into(),
-            ));
+            return Ok(());
         }
         for (k, s) in world.species.iter().enumerate() {
             let cascades: Vec<f32> = s
@@ -611,8 +620,12 @@ impl GpuBackend {
         Ok(())
     }
 
-    /// Reads the whole population back into the world's pool.
+    /// Reads the whole population back into the world: the particle pool, or ρ, C and the
+    /// pathway traces in density mode.
     fn sync_population(&mut self) -> Result<(), GpuError> {
+        if let (Some(world), Some(density)) = (self.world.as_mut(), self.density.as_ref()) {
+            return density.download(&self.ctx, world);
+        }
         let (Some(world), Some(d)) = (self.world.as_mut(), self.device.as_ref()) else {
             return Ok(());
         };
@@ -645,9 +658,22 @@ impl Backend for GpuBackend {
     }
 
     fn load(&mut self, world: World) -> Result<(), LoadError> {
+        if world.mode() == Mode::Density {
+            return match GpuDensity::new(&self.ctx, &world) {
+                Ok(density) => {
+                    self.device = None;
+                    self.density = Some(density);
+                    self.last_good = Some(world.clone());
+                    self.world = Some(world);
+                    Ok(())
+                }
+                Err(e) => Err(LoadError { error: e.into(), world: Box::new(world) }),
+            };
+        }
         let result = self.check(&world).and_then(|()| self.upload(&world));
         match result {
             Ok(device) => {
+                self.density = None;
                 self.device = Some(device);
                 self.last_good = Some(world.clone());
                 self.world = Some(world);
@@ -658,8 +684,11 @@ impl Backend for GpuBackend {
     }
 
     fn advance(&mut self, steps: u64) -> Result<(), BackendError> {
-        if self.world.is_none() {
+        let Some(world) = self.world.as_mut() else {
             return Err(BackendError::Empty("gpu"));
+        };
+        if let Some(density) = self.density.as_mut() {
+            return Ok(density.advance(&self.ctx, world, steps)?);
         }
         for _ in 0..steps {
             self.step()?;
@@ -682,6 +711,7 @@ impl Backend for GpuBackend {
     fn store(&mut self) -> Result<World, BackendError> {
         self.sync_population()?;
         self.device = None;
+        self.density = None;
         self.last_good = None;
         self.world.take().ok_or(BackendError::Empty("gpu"))
     }

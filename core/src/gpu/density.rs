@@ -8,9 +8,11 @@
 //! reads the modulation back into the world, which the host reads at the next step.
 //! [`GpuDensity::download`] writes ρ, C and the pathway traces back into the world.
 //!
-//! The world's per-step diagnostics (`last`, `totals`, `docks`, `edge_hops`, `releases`,
-//! `kernel`) are not updated by the runner: the expected event counts are ordered f64 sums
-//! the CPU step computes.
+//! After each step one read-back (O(nodes + moves)) brings ρ and the step's per-node
+//! quantities, so the world's per-step observables are current as on the CPU: `counts` (ρ),
+//! `docks`, `edge_hops` (the expected flux), `releases` (the device's 2^-24 fixed-point sums),
+//! `kernel`, `pathway`, and the expected events (`last`, `totals`), which the CPU sums in f64 from the
+//! read-back arrays in the CPU step's own order ([`crate::density::events`]).
 
 use super::stages::apply::{self, ApplyBindings, ApplyStage, ModulationBuffers};
 use super::stages::buffers::{self, f32_bytes, storage, vec4_bytes, zeroed};
@@ -18,6 +20,7 @@ use super::stages::density::{self, DensityBindings, DensityScratch, DensityStage
 use super::stages::kernel::{self, KernelBindings, KernelStage};
 use super::stages::params;
 use super::{GpuContext, GpuError};
+use crate::cpu::accumulate::SCALE;
 use crate::cpu::apply::ApplyParams;
 use crate::world::{Population, World};
 
@@ -50,8 +53,11 @@ pub struct GpuDensity {
     dock: wgpu::Buffer,
     births: wgpu::Buffer,
     birth_payload: wgpu::Buffer,
+    /// ρ as of the last step (or the upload), on the CPU: the died events sum it.
+    rho_before: Vec<f32>,
     n: usize,
     species_count: usize,
+    moves: usize,
     edges: usize,
 }
 
@@ -115,16 +121,19 @@ impl GpuDensity {
                 dock: zeroed(ctx, "dock", ns * n * 4),
                 births: zeroed(ctx, "births", ns * n * 4),
                 birth_payload: zeroed(ctx, "birth_payload", ns * n * 16),
+                rho_before: state.rho.clone(),
                 n,
                 species_count: ns,
+                moves,
                 edges: m,
             })
         })?
     }
 
     /// Advances `world` by `steps` steps: the host on the CPU, the rest on the GPU. The
-    /// world's modulation is read back after every step (the host reads it); ρ, C and the
-    /// pathway traces stay on the GPU until [`GpuDensity::download`].
+    /// world's modulation and observables are read back after every step (the host reads
+    /// the modulation); ρ and C stay on the GPU until [`GpuDensity::download`] (`counts` holds
+    /// ρ).
     pub fn advance(
         &mut self,
         ctx: &GpuContext,
@@ -152,8 +161,53 @@ impl GpuDensity {
             }
             buffers::scoped(ctx, || self.record_step(ctx))??;
             self.modulation.read_into(ctx, &mut world.modulation)?;
-            world.step += 1;
+            self.read_observables(ctx, world)?;
         }
+        Ok(())
+    }
+
+    /// Reads the step's ρ, births, dockings, cascade births, releases, flux, kernel and
+    /// pathway traces back into `world` and records the step's expected events.
+    fn read_observables(&mut self, ctx: &GpuContext, world: &mut World) -> Result<(), GpuError> {
+        let len = self.n * self.species_count;
+        let s = &self.scratch;
+        let out = buffers::read(
+            ctx,
+            &[
+                (&self.rho, len * 4),
+                (&self.births, len * 4),
+                (&s.docks, len * 4),
+                (&s.cascade_rho, len * 4),
+                (&s.releases, world.releases.data.len() * 8),
+                (&s.edge_flux, self.edges * 4),
+                (&self.kernel_out, self.species_count * self.moves * 4),
+                (&self.pathway, self.edges * 4),
+            ],
+        )?;
+        let rho = buffers::to_f32(&out[0]);
+        world.docks = buffers::to_f32(&out[2]);
+        let events = crate::density::events(
+            &world.species,
+            &crate::density::StepSums {
+                rho: &self.rho_before,
+                births: &buffers::to_f32(&out[1]),
+                docks: &world.docks,
+                cascade_rho: &buffers::to_f32(&out[3]),
+            },
+        );
+        let fixed = density::fixed_from_words(&buffers::to_u32(&out[4]));
+        for (r, v) in world.releases.data.iter_mut().zip(fixed) {
+            *r = v as f64 / SCALE;
+        }
+        world.edge_hops = buffers::to_f32(&out[5]);
+        let kernel = buffers::to_f32(&out[6]);
+        for (k, row) in world.kernel.iter_mut().enumerate() {
+            row.copy_from_slice(&kernel[k * self.moves..(k + 1) * self.moves]);
+        }
+        world.pathway = buffers::to_f32(&out[7]);
+        world.counts.copy_from_slice(&rho);
+        self.rho_before = rho;
+        world.record_events(events);
         Ok(())
     }
 
