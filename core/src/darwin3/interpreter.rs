@@ -191,6 +191,8 @@ pub struct Fault {
     pub instruction: Option<Instruction>,
     /// What went wrong.
     pub reason: String,
+    /// Instructions executed before the fault.
+    pub executed: u32,
 }
 
 impl fmt::Display for Fault {
@@ -271,9 +273,12 @@ impl Machine {
                     pc,
                     instruction: None,
                     reason: "ran past the end of the program without NPC".into(),
+                    executed: run.instructions,
                 });
             };
-            let fault = |reason: String| Fault { neuron: n, pc, instruction: Some(inst), reason };
+            let executed = run.instructions;
+            let fault =
+                |reason: String| Fault { neuron: n, pc, instruction: Some(inst), reason, executed };
             if run.instructions >= MAX_EXECUTED {
                 return Err(fault(format!(
                     "more than {MAX_EXECUTED} instructions executed for one neuron"
@@ -556,7 +561,7 @@ impl Machine {
                     }
                 }
                 Err(f) => {
-                    cycle += MAX_EXECUTED.min(f.pc as u32 + 1) as u64;
+                    cycle += f.executed as u64;
                     faults.push(f);
                 }
             }
@@ -611,6 +616,36 @@ mod tests {
         assert!(r.is_ok());
         assert_eq!(m.regs[1], i16::MAX, "1 << 15 saturates");
         assert_eq!(m.regs[2], -2, "−3 >> 1 rounds toward −∞");
+    }
+
+    /// The Lite3 stdpex segments (§2.7): the compiled `UPTSYN` words 0xb80a (WPAR0 · 1A_X · 0_Y)
+    /// and 0xb891 (WPAR1 · 0_X · 1A_Y) with WPAR0 = 3, WPAR1 = −1, then the trace segment.
+    #[test]
+    fn learning_segments_update_the_weight_and_traces() {
+        // LSSYN ld; LSLS ld 0_Y|0_X|1A_Y|1A_X; UPTSYN ×2; LSSYN st; NPC.
+        let syn = prog(&[0xb000, 0xa065, 0xb80a, 0xb891, 0xb400, 0xc800]);
+        assert_eq!(syn.code()[2].to_string(), "UPTSYN WPAR0 * 0_Y|1A_X");
+        assert_eq!(syn.code()[3].to_string(), "UPTSYN WPAR1 * 1A_Y|0_X");
+        let s = CoreSettings {
+            wpar: [3, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+            ..Default::default()
+        };
+        let mut mem = NeuronMemory::zeroed(1);
+        mem.learn[0] = LearnState { x_a: 127, y_a: 64, x0: true, y0: true, ..Default::default() };
+        let mut m = Machine::default();
+        let mut rng = XorShift32::new(1);
+        let mut w = 10i16;
+        let r = m.run_neuron(&syn, &s, &mut mem, 0, 0, &mut rng, Some(&mut w));
+        assert_eq!(r.map(|r| r.instructions), Ok(6));
+        // LTP round(3·127/128) = 3, LTD round(−64/128) = −1 (half away from zero).
+        assert_eq!(w, 10 + 3 - 1);
+        assert!(m.run_neuron(&syn, &s, &mut mem, 0, 0, &mut rng, None).is_err(), "no synapse");
+        // LSLS ld 0_Y|0_X|1A_Y|1A_X; UPTLS 1A_X|1A_Y; LSLS st 1A_Y|1A_X; NPC.
+        let trace = prog(&[0xa065, 0xa940, 0xa405, 0xc800]);
+        let s = CoreSettings { lpar: [2, 0, 3, 0, 0, 10, 0, 0], ..Default::default() };
+        m.run_neuron(&trace, &s, &mut mem, 0, 0, &mut rng, None).expect("runs");
+        // 127 − 31 + 10 = 106; 64 − 8 + 10 = 66.
+        assert_eq!((mem.learn[0].x_a, mem.learn[0].y_a), (106, 66));
     }
 
     #[test]
