@@ -2,7 +2,7 @@
 //! round trip of every word, faults instead of hangs, and the contract that the Tier-B
 //! programs reproduce the Tier-A models exactly (rasters and final vt) on a random network.
 
-use nv_core::darwin3::arith::{Rounding, XorShift32};
+use nv_core::darwin3::arith::{Overflow, Rounding, XorShift32};
 use nv_core::darwin3::emulator::{EmuConfig, Emulator, Tier};
 use nv_core::darwin3::interpreter::{CoreSettings, Machine, NeuronMemory, Program};
 use nv_core::darwin3::isa::{Instruction, JumpCond, ResetSel, SpikeMode, decode, encode};
@@ -180,9 +180,10 @@ fn run(net: &SpikingNetwork, cfg: EmuConfig, steps: u32) -> (Vec<Vec<u32>>, Vec<
 }
 
 /// The Tier-A/Tier-B contract (§4.5, §4.11) for every model and reset mode, on a uniform
-/// network (default settings) and a mixed one (refractory, linear decay, stochastic rounding,
-/// per-neuron leak shift, reset value and drive), 300 steps each. Exact equality; every
-/// configuration must spike in all three layers' worth of LIF neurons.
+/// network (default settings; then floor rounding with wrapping overflow) and a mixed one
+/// (refractory, linear decay, stochastic rounding, per-neuron leak shift, reset value and
+/// drive), 300 steps each. Exact equality; every configuration must spike (> 300 spikes,
+/// the output layer included).
 #[test]
 fn tier_b_programs_reproduce_tier_a_exactly() {
     let models = [
@@ -191,7 +192,7 @@ fn tier_b_programs_reproduce_tier_a_exactly() {
         NeuronModel::Clif,
         NeuronModel::AdaptiveLif { th_inc: 300, th_sub: 3 },
     ];
-    for mixed in [false, true] {
+    for (mixed, wrap) in [(false, false), (false, true), (true, false)] {
         let net = network(mixed, 11 + mixed as u64);
         for model in models {
             for reset in [ResetMode::ToRest, ResetMode::Subtract, ResetMode::None] {
@@ -201,10 +202,14 @@ fn tier_b_programs_reproduce_tier_a_exactly() {
                     a.vt_dec = 3;
                     a.rounding = Rounding::Stochastic;
                 }
+                if wrap {
+                    a.overflow = Overflow::Wrap;
+                    a.rounding = Rounding::Floor;
+                }
                 let b = EmuConfig { tier: Tier::B, ..a };
                 let (ra, va, ia) = run(&net, a, 300);
                 let (rb, vb, ib) = run(&net, b, 300);
-                let what = format!("{model:?} {reset:?} mixed={mixed}");
+                let what = format!("{model:?} {reset:?} mixed={mixed} wrap={wrap}");
                 let spikes: usize = ra.iter().map(Vec::len).sum();
                 assert!(spikes > 300, "{what}: only {spikes} spikes");
                 assert!(ra.iter().flatten().any(|&n| n >= 160), "{what}: the output layer fires");
@@ -214,6 +219,26 @@ fn tier_b_programs_reproduce_tier_a_exactly() {
             }
         }
     }
+}
+
+/// Cores run in parallel in the inference phase; Tier B with stochastic rounding gives the
+/// same raster and vt on 1 and 4 threads.
+#[test]
+fn tier_b_is_the_same_on_one_and_four_threads() {
+    let net = network(true, 5);
+    let cfg = EmuConfig {
+        tier: Tier::B,
+        rounding: Rounding::Stochastic,
+        refractory: true,
+        ..EmuConfig::default()
+    };
+    let on = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| run(&net, cfg, 200))
+    };
+    let one = on(1);
+    assert!(one.0.iter().map(Vec::len).sum::<usize>() > 200, "the network must spike");
+    assert_eq!(one, on(4));
 }
 
 #[test]
