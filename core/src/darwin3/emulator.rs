@@ -43,9 +43,11 @@ use serde::{Deserialize, Serialize};
 
 use super::arith::{Overflow, Rounding, XorShift32, fit16, sat8};
 use super::geometry::CoreCoord;
+use super::interpreter::{Fault, Program};
 use super::mapping::{DelayMode, MapConfig, Mapping, NetworkTables, build_tables, validate};
 use super::neuron::{CoreNeurons, CoreProgram, NeuronModel, ResetMode};
 use super::packet::{Packet, PacketClass};
+use super::programs::{TierBCore, build as build_program};
 use super::quantise::{QuantScales, quantise};
 use super::stdp::{Pairing, StdpConfig, decay_reward, update_trace, update_weight};
 use super::tables::{DendriteKind, DendriteTables};
@@ -56,6 +58,17 @@ use crate::spiking::{NeuronKind, SpikingNetwork};
 pub const WEIGHT_SEGMENT_INSTRUCTIONS: u64 = 6;
 /// Instructions of the per-neuron trace segment (`LSLS` · `UPTLS` · `LSLS` · `NPC`).
 pub const TRACE_SEGMENT_INSTRUCTIONS: u64 = 4;
+
+/// Which implementation runs the neuron programs in the inference phase (§4.5).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Tier {
+    /// The built-in parametric models ([`CoreNeurons::infer`]).
+    #[default]
+    A,
+    /// The ISA interpreter running the generated programs ([`super::programs`]); the
+    /// instruction counters are the instructions actually executed.
+    B,
+}
 
 /// Everything that makes the emulation differ from the float reference (table in the module
 /// docs), plus the seed of stochastic rounding.
@@ -83,6 +96,9 @@ pub struct EmuConfig {
     pub stdp: Option<StdpConfig>,
     /// Seed of the per-core xorshift generators.
     pub seed: u64,
+    /// Tier A (built-in models, default) or Tier B (the interpreter); same results.
+    #[serde(default)]
+    pub tier: Tier,
 }
 
 impl Default for EmuConfig {
@@ -99,6 +115,7 @@ impl Default for EmuConfig {
             relay: false,
             stdp: None,
             seed: 1,
+            tier: Tier::A,
         }
     }
 }
@@ -153,12 +170,17 @@ pub struct StepOutput {
     pub counters: Vec<CoreCounters>,
     /// Ids passed as input spikes that are not input neurons (ignored).
     pub ignored_inputs: Vec<u32>,
+    /// Tier-B program faults of this step, "core (x, y): neuron … pc …: why" (the faulting
+    /// neuron's execution stops there; always empty with Tier A and the generated programs).
+    pub faults: Vec<String>,
 }
 
 struct Core {
     chunk: usize,
     coord: CoreCoord,
     neurons: CoreNeurons,
+    tier_b: Option<TierBCore>,
+    faults: Vec<Fault>,
     wgtsum: Vec<Vec<i16>>,
     rng: XorShift32,
     spikes: Vec<(u16, u64)>,
@@ -228,6 +250,13 @@ impl Emulator {
                 .collect::<Result<_, _>>()?;
             let coord = mapping.coords[c];
             core_of_chunk[c] = cores.len();
+            let tier_b = match cfg.tier {
+                Tier::A => None,
+                Tier::B => Some(
+                    build_program(&prog, &init, cfg.w_bits)
+                        .map_err(|e| format!("core ({}, {}): {e}", coord.x, coord.y))?,
+                ),
+            };
             let seed = (cfg.seed as u32)
                 ^ (cfg.seed >> 32) as u32
                 ^ (coord.index() as u32).wrapping_mul(0x9e37_79b9);
@@ -235,6 +264,8 @@ impl Emulator {
                 chunk: c,
                 coord,
                 neurons: CoreNeurons::new(&init),
+                tier_b,
+                faults: Vec::new(),
                 wgtsum: vec![vec![0; ch.len as usize]; banks],
                 rng: XorShift32::new(crate::rng::mix32(seed)),
                 spikes: Vec::new(),
@@ -284,7 +315,18 @@ impl Emulator {
     /// The membrane potential of a LIF neuron relative to rest, LSB (`None` for inputs).
     pub fn vt(&self, neuron: u32) -> Option<i16> {
         let (core, l) = self.core_local(neuron)?;
-        Some(self.cores[core].neurons.vt[l])
+        let core = &self.cores[core];
+        Some(match &core.tier_b {
+            Some(b) => b.memory.vt[l],
+            None => core.neurons.vt[l],
+        })
+    }
+
+    /// The Tier-B program of the core at `coord` (`None` with Tier A or for a core without
+    /// neurons); `Program::listing` is the panel's listing.
+    pub fn core_program(&self, coord: CoreCoord) -> Option<&Program> {
+        let core = self.cores.iter().find(|c| c.coord == coord)?;
+        core.tier_b.as_ref().map(|b| &b.program)
     }
 
     /// The 7-bit trace of a neuron.
@@ -405,10 +447,27 @@ impl Emulator {
         self.cores.par_iter_mut().for_each(|core| {
             let start = core.counters.instructions;
             let ws = &mut core.wgtsum[bank];
-            let used = core.neurons.infer(&prog, ws, &mut core.rng, &mut core.spikes, start);
+            let used = match &mut core.tier_b {
+                Some(b) => b.machine.run_core(
+                    &b.program,
+                    &b.settings,
+                    &mut b.memory,
+                    ws,
+                    &mut core.rng,
+                    &mut core.spikes,
+                    &mut core.faults,
+                    start,
+                ),
+                None => core.neurons.infer(&prog, ws, &mut core.rng, &mut core.spikes, start),
+            };
             core.counters.instructions += used;
             core.counters.spikes_out = core.spikes.len() as u64;
         });
+        for core in &mut self.cores {
+            for f in core.faults.drain(..) {
+                out.faults.push(format!("core ({}, {}): {f}", core.coord.x, core.coord.y));
+            }
+        }
         // 4. Traces.
         for v in &mut self.spiked {
             *v = false;

@@ -17,6 +17,11 @@
 //!
 //! Options add: a bias (IFB-style `ADD` of `res`) 1, refractory (`CMP` · `JC` · `ADDI`) 3,
 //! linear decay (`CMP` · `JC` · `SUB`) 3.
+//!
+//! Every intermediate is written back as a 16-bit register would be (`fit16`, one write-back
+//! per instruction of the equivalent program): the bias is added before the weight sum, and
+//! the adaptive threshold vth + θ and θ itself are 16-bit. The Tier-B programs of
+//! [`super::programs`] reproduce these models bit for bit.
 
 use serde::{Deserialize, Serialize};
 
@@ -212,7 +217,8 @@ impl CoreNeurons {
             vt = match prog.model {
                 NeuronModel::LifShift => {
                     let leaked = vt - (vt >> self.k_leak[i]);
-                    fit16(leaked + ws + bias, of) as i32
+                    let biased = fit16(leaked + bias, of);
+                    fit16(biased as i32 + ws, of) as i32
                 }
                 NeuronModel::LifMul | NeuronModel::AdaptiveLif { .. } => {
                     let leaked = fit16(mulq(self.p0[i] as i32, vt, 8, rm, rng) + bias, of);
@@ -227,7 +233,7 @@ impl CoreNeurons {
             };
             let theta = self.res[i] as i32;
             let vth_eff = match prog.model {
-                NeuronModel::AdaptiveLif { .. } => self.vth[i] as i32 + theta,
+                NeuronModel::AdaptiveLif { .. } => fit16(self.vth[i] as i32 + theta, of) as i32,
                 _ => self.vth[i] as i32,
             };
             let spiked = vt >= vth_eff;
@@ -250,7 +256,7 @@ impl CoreNeurons {
                 } else {
                     theta
                 };
-                self.res[i] = super::arith::sat16(t);
+                self.res[i] = fit16(t, of);
             }
             self.vt[i] = vt as i16;
         }
