@@ -332,3 +332,24 @@ fn darwin3_refuses_a_world_without_spiking_host() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("no spiking host"), "{err}");
 }
+
+#[test]
+fn darwin3_tier_b_gives_tier_a_rasters_and_lists_programs() {
+    let (a, b) = (tmp("darwin3_tier_a"), tmp("darwin3_tier_b"));
+    let steps = ["--steps", "300", "--quiet"];
+    run_ok(
+        &[&["darwin3", "spiking_feedforward", "--out", a.to_str().expect("utf8")][..], &steps]
+            .concat(),
+    );
+    run_ok(
+        &[
+            &["darwin3", "spiking_feedforward", "--tier-b", "--out", b.to_str().expect("utf8")][..],
+            &steps,
+        ]
+        .concat(),
+    );
+    assert_eq!(read(&a.join("spikes_emu.csv")), read(&b.join("spikes_emu.csv")));
+    assert!(!a.join("programs.txt").exists());
+    let programs = read(&b.join("programs.txt"));
+    assert!(programs.contains("GSPRS") && programs.contains("NPC"), "{programs}");
+}

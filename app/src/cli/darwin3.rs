@@ -78,6 +78,11 @@ pub struct Darwin3Args {
     /// Divergence sources to remove (repeat or comma-separate).
     #[arg(long, value_enum, value_delimiter = ',')]
     pub remove: Vec<SourceArg>,
+    /// Run the neuron programs on the ISA interpreter (Tier B) instead of the built-in models
+    /// (Tier A); the rasters are identical, and each core's program is written to
+    /// `programs.txt`.
+    #[arg(long)]
+    pub tier_b: bool,
     /// Do not carry the preset's vesicles as reward packets.
     #[arg(long)]
     pub no_vesicles: bool,
@@ -119,6 +124,9 @@ impl Darwin3Args {
             }
         }
         s.removed = removed;
+        if self.tier_b {
+            s.tier = nv_core::darwin3::emulator::Tier::B;
+        }
         s
     }
 }
@@ -263,6 +271,13 @@ pub fn write_all(s: &Session, out: &Path) -> anyhow::Result<()> {
         "comparison": s.comparison,
     });
     write("metrics.json", serde_json::to_string_pretty(&metrics)?)?;
+    if !s.programs.is_empty() {
+        let mut text = String::new();
+        for (c, listing) in &s.programs {
+            writeln!(text, "core ({},{})\n{listing}", c.x, c.y)?;
+        }
+        write("programs.txt", text)?;
+    }
     Ok(())
 }
 

@@ -34,7 +34,7 @@
 use serde::Serialize;
 
 use super::arith::Rounding;
-use super::emulator::{EmuConfig, Emulator};
+use super::emulator::{EmuConfig, Emulator, Tier};
 use super::geometry::{CoreCoord, GRID};
 use super::mapping::{DelayMode, Mapping, MappingReport, RuleViolation, partition, validate};
 use super::mesh::{MeshModel, MeshSettings, MeshTotals};
@@ -80,6 +80,9 @@ pub struct SessionSettings {
     pub removed: Removed,
     /// Seed of the reference's Poisson inputs and of annealing.
     pub seed: u64,
+    /// Built-in models (A) or the ISA interpreter on generated programs (B); the rasters are
+    /// identical, B lists each core's program and counts the instructions it executes.
+    pub tier: Tier,
 }
 
 impl SessionSettings {
@@ -92,6 +95,7 @@ impl SessionSettings {
             model: NeuronModel::LifMul,
             removed: Removed::default(),
             seed,
+            tier: Tier::A,
         }
     }
 
@@ -111,6 +115,7 @@ impl SessionSettings {
             rounding: if r.rounding { Rounding::SymmetricHalfAway } else { Rounding::Floor },
             delays: if r.delay_alignment { DelayMode::Queue } else { DelayMode::OneStep },
             seed: self.seed,
+            tier: self.tier,
             ..EmuConfig::default()
         }
     }
@@ -201,6 +206,8 @@ pub struct Session {
     pub budget_cycles: u64,
     /// The rasters compared, LIF neurons only.
     pub comparison: Comparison,
+    /// Each on-chip core's program listing (Tier B; empty under Tier A).
+    pub programs: Vec<(CoreCoord, String)>,
 }
 
 /// Runs a session on `network` (see the module docs). `vesicles`, when given, holds per step
@@ -331,6 +338,10 @@ pub fn run(
             }
         }
     }
+    let programs = cores
+        .iter()
+        .filter_map(|c| emulator.core_program(c.coord).map(|p| (c.coord, p.listing())))
+        .collect();
     let totals = mesh.totals().clone();
     for total in &mut cores {
         let i = total.coord.index();
@@ -379,5 +390,6 @@ pub fn run(
         link_peak,
         budget_cycles,
         comparison,
+        programs,
     })
 }

@@ -30,6 +30,9 @@ const ADAPTIVE_TH: (i16, i16) = (256, 1);
 /// The core settings the panel's settings ask for.
 pub fn session_settings(s: &Darwin3Settings, steps: u64, seed: u64) -> SessionSettings {
     let mut out = SessionSettings::new(steps, seed);
+    // The lab runs the generated programs on the interpreter, so every core's program can be
+    // listed; Tier A gives the same rasters (`core/tests/darwin3_isa.rs`).
+    out.tier = nv_core::darwin3::emulator::Tier::B;
     out.placement = match s.placement {
         Placement::Zigzag => CorePlacement::zigzag(),
         Placement::Greedy => CorePlacement::greedy(),
@@ -189,6 +192,7 @@ pub fn view_of(s: &Session, settings: Darwin3Settings, seconds: f64) -> Darwin3V
         let used = s.report.cores.iter().find(|c| c.coord == coord);
         let t = |f: fn(&session::CoreTotals) -> u64| totals.map_or(0, f);
         let runs = (chunk.len as u64 * steps).max(1) as f64;
+        let listing = s.programs.iter().find(|(at, _)| *at == coord).map(|(_, l)| l.as_str());
         cores.push(CoreView {
             coord,
             neurons: chunk.len,
@@ -197,7 +201,8 @@ pub fn view_of(s: &Session, settings: Darwin3Settings, seconds: f64) -> Darwin3V
             axon_words_used: used.map_or(0, |u| u.axon_words),
             axon_words_available: geometry::AXON_WORDS,
             neuron_model: model_name(model),
-            program_len: program,
+            program_len: listing.map_or(program, |l| l.lines().count() as u32),
+            program: listing.unwrap_or_default().to_string(),
             instructions_per_neuron: t(|c| c.instructions) as f64 / runs,
             spikes_in: t(|c| c.spikes_in),
             spikes_out: t(|c| c.spikes_out),

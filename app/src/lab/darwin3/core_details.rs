@@ -67,4 +67,9 @@ pub fn show(ui: &mut egui::Ui, coord: CoreCoord, core: Option<&CoreView>) {
             row(key, format!("{} (neurons {}–{last})", chunk.population, chunk.first));
         }
     });
+    if !c.program.is_empty() {
+        ui.collapsing("program listing", |ui| {
+            ui.label(egui::RichText::new(&c.program).monospace().small());
+        });
+    }
 }

@@ -53,6 +53,9 @@ pub struct CoreView {
     pub neuron_model: String,
     /// Length of the neuron program, 16-bit instructions (at most 128).
     pub program_len: u32,
+    /// The program's listing, one instruction per line (`pc  word  mnemonic`); empty when the
+    /// built-in models ran (Tier A).
+    pub program: String,
     /// Instructions executed per neuron per step, averaged over neurons and steps.
     pub instructions_per_neuron: f64,
     /// Spike packets received (mirrors `SR_SPKINCNT`).
@@ -437,6 +440,7 @@ impl Default for CoreView {
             axon_words_available: 0,
             neuron_model: String::new(),
             program_len: 0,
+            program: String::new(),
             instructions_per_neuron: 0.0,
             spikes_in: 0,
             spikes_out: 0,
