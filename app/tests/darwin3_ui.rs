@@ -88,6 +88,7 @@ fn view() -> Darwin3View {
         axon_words_available: if x >= 0 { 16384 } else { 0 },
         neuron_model: if x >= 0 { "LifMul".into() } else { String::new() },
         program_len: if x >= 0 { 9 } else { 0 },
+        program: String::new(),
         instructions_per_neuron: if x >= 0 { 8.5 } else { 0.0 },
         spikes_in: 100 + u64::from(neurons),
         spikes_out: 50 + u64::from(neurons),
