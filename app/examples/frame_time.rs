@@ -111,7 +111,7 @@ fn measure(
             times.push(start.elapsed().as_secs_f64());
         }
     }
-    let live = h.state().sim().world.pool().map_or(0, |p| p.live);
+    let live = h.state().sim().world().pool().map_or(0, |p| p.live);
     anyhow::ensure!(live > 0, "no vesicles alive: nothing was measured");
     let adapter = h.state().renderer_name().split(';').next().unwrap_or_default().to_owned();
     Ok((times, live, adapter))

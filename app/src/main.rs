@@ -33,6 +33,10 @@ struct Cli {
     /// The lab: draw the vesicles with egui's painter even on wgpu (to compare).
     #[arg(long)]
     painter: bool,
+    /// The lab: the engine to start on (gpu: the GPU engine on the window's wgpu device;
+    /// particle mode only, the window says why when it cannot).
+    #[arg(long, value_enum, default_value_t = cli::run::BackendArg::Cpu)]
+    backend: cli::run::BackendArg,
 }
 
 /// The lab window's renderer.
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
                 RendererArg::Glow => eframe::Renderer::Glow,
             },
             painter_vesicles: cli.painter,
+            gpu_engine: cli.backend == cli::run::BackendArg::Gpu,
             ..Default::default()
         })
         .map(|()| ExitCode::SUCCESS),

@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use eframe::egui::{self, RichText};
 use nv_core::Mode;
+use nv_core::backend::BackendKind;
+use nv_core::gpu::GpuContext;
 use serde::{Deserialize, Serialize};
 
 use super::command::AppCommand;
@@ -86,6 +88,8 @@ pub struct LabApp {
     vesicle_draw: VesicleDraw,
     /// The renderer, as the top bar names it, and its details (hover text).
     renderer: (String, String),
+    /// Why the GPU engine cannot be chosen (`None`: it can, on eframe's wgpu device).
+    gpu_unavailable: Option<String>,
     /// The Darwin3 run the Darwin3 tab shows (`None`: the world has no mapped spiking network).
     darwin3_view: Option<Darwin3View>,
     /// The Darwin3 panel's UI state.
@@ -118,6 +122,20 @@ fn renderer_of(cc: &eframe::CreationContext<'_>) -> (VesicleDraw, (String, Strin
             (VesicleDraw::Painter, ("glow".into(), format!("OpenGL (glow); {painter}")))
         }
         None => (VesicleDraw::Painter, ("no GPU".into(), format!("no renderer; {painter}"))),
+    }
+}
+
+/// eframe's wgpu device as the GPU engine's context, so the engine and the renderer share one
+/// device; or why there is none.
+fn gpu_engine_of(cc: &eframe::CreationContext<'_>) -> Result<GpuContext, String> {
+    match cc.wgpu_render_state.as_ref() {
+        Some(rs) => {
+            Ok(GpuContext::from_device(rs.device.clone(), rs.queue.clone(), rs.adapter.get_info()))
+        }
+        None if cc.gl.is_some() => Err("the window runs on glow (OpenGL); the GPU engine needs \
+                                         the wgpu renderer (start with --renderer wgpu)"
+            .into()),
+        None => Err("no GPU adapter: the window has no wgpu device".into()),
     }
 }
 
@@ -196,7 +214,14 @@ impl LabApp {
             renderer.0.push_str(" (fallback)");
             renderer.1 = format!("{why}. {}", renderer.1);
         }
-        let seed_text = sim.world.preset.seed.to_string();
+        let gpu = gpu_engine_of(cc);
+        let gpu_unavailable = gpu.as_ref().err().cloned();
+        sim.gpu = gpu.ok();
+        let mut commands = Vec::new();
+        if options.gpu_engine {
+            commands.push(AppCommand::SetBackend(BackendKind::Gpu));
+        }
+        let seed_text = sim.world().preset.seed.to_string();
         Self {
             state,
             seed_text,
@@ -206,7 +231,7 @@ impl LabApp {
             error,
             notice: options.renderer_notice.clone(),
             show_help: false,
-            commands: Vec::new(),
+            commands,
             options,
             frames: 0,
             last_frame: Instant::now(),
@@ -216,6 +241,7 @@ impl LabApp {
             files: FileState::default(),
             vesicle_draw,
             renderer,
+            gpu_unavailable,
             darwin3_view: None,
             darwin3_state: Darwin3PanelState::default(),
             darwin3_actions: Vec::new(),
@@ -313,7 +339,7 @@ impl LabApp {
                 self.commands.push(AppCommand::Reset);
             }
             if i.key_pressed(egui::Key::F12) {
-                let name = format!("nvlab-step{}.png", self.sim.world.step);
+                let name = format!("nvlab-step{}.png", self.sim.world().step);
                 self.commands.push(AppCommand::Screenshot(PathBuf::from(name)));
             }
             if i.key_pressed(egui::Key::Questionmark) {
@@ -340,20 +366,24 @@ impl LabApp {
                     }
                     self.sim.progress = 1.0;
                 }
-                AppCommand::Reset => self.rebuild(self.sim.world.preset.clone(), self.sim.mode),
+                AppCommand::Reset => self.rebuild(self.sim.world().preset.clone(), self.sim.mode),
                 AppCommand::SetSeed(seed) => {
-                    let mut p = self.sim.world.preset.clone();
+                    let mut p = self.sim.world().preset.clone();
                     p.seed = seed;
                     self.rebuild(p, self.sim.mode);
                 }
-                AppCommand::SetMode(mode) => self.rebuild(self.sim.world.preset.clone(), mode),
+                AppCommand::SetMode(mode) => self.rebuild(self.sim.world().preset.clone(), mode),
                 AppCommand::SetSpeed(s) => self.sim.speed = s,
+                AppCommand::SetBackend(kind) => match self.sim.set_backend(kind) {
+                    Ok(()) => self.error = None,
+                    Err(e) => self.error = Some(e),
+                },
                 AppCommand::LoadPreset(path) => match Simulation::load(&path, self.sim.mode) {
                     Ok(mut s) => {
                         s.speed = self.sim.speed;
                         self.sim = s;
                         self.selected = None;
-                        self.seed_text = self.sim.world.preset.seed.to_string();
+                        self.seed_text = self.sim.world().preset.seed.to_string();
                         files::remember(&mut self.state.recent, &path);
                         self.state.last_preset = Some(path);
                         // A Darwin3 run belongs to the world it mapped.
@@ -398,7 +428,7 @@ impl LabApp {
                     }
                 }
                 AppCommand::RebuildWithSpecies(species) => {
-                    let mut p = self.sim.world.preset.clone();
+                    let mut p = self.sim.world().preset.clone();
                     p.species = species;
                     self.rebuild(p, self.sim.mode);
                 }
@@ -406,11 +436,23 @@ impl LabApp {
         }
     }
 
+    /// `s`, a newly opened world, on the engine the current one runs on (on the GPU when it
+    /// can; the notice says why not).
+    fn keep_engine(&mut self, mut s: Simulation) -> Simulation {
+        s.gpu = self.sim.gpu.clone();
+        if self.sim.backend() == BackendKind::Gpu
+            && let Err(e) = s.set_backend(BackendKind::Gpu)
+        {
+            self.notice = Some(e);
+        }
+        s
+    }
+
     fn rebuild(&mut self, preset: nv_core::Preset, mode: Mode) {
         match self.sim.rebuilt(preset, mode) {
             Ok(s) => {
                 self.sim = s;
-                self.seed_text = self.sim.world.preset.seed.to_string();
+                self.seed_text = self.sim.world().preset.seed.to_string();
                 self.state.mode = Some(mode);
                 self.error = None;
             }
@@ -455,9 +497,9 @@ impl LabApp {
         if let Some(mut s) = fx.world {
             self.set_darwin3_view(None);
             s.speed = self.sim.speed;
-            self.sim = s;
+            self.sim = self.keep_engine(s);
             self.selected = None;
-            self.seed_text = self.sim.world.preset.seed.to_string();
+            self.seed_text = self.sim.world().preset.seed.to_string();
             self.state.view = ViewState::default();
             self.error = None;
         }
@@ -498,7 +540,7 @@ impl LabApp {
                         image.size[0],
                         image.size[1],
                         frame_report(&self.frame_times),
-                        self.sim.world.pool().map_or(0, |p| p.live),
+                        self.sim.population(),
                         self.renderer.0,
                     );
                 }
@@ -557,6 +599,9 @@ impl eframe::App for LabApp {
         );
         self.poll_dialog(&ctx);
         self.sim.frame();
+        if let Some(n) = self.sim.notice.take() {
+            self.notice = Some(n);
+        }
         self.screenshots(&ctx);
 
         egui::Panel::top("menu_bar").show(ui, |ui| {
@@ -568,6 +613,7 @@ impl eframe::App for LabApp {
                 renderer: &self.renderer.0,
                 renderer_details: &self.renderer.1,
                 fallback: self.options.renderer_notice.is_some(),
+                gpu_unavailable: self.gpu_unavailable.as_deref(),
             };
             panels::top_bar::show(ui, &self.sim, &bar, &mut self.seed_text, &mut self.commands);
         });
@@ -622,7 +668,7 @@ impl eframe::App for LabApp {
             }
             let title = format!(
                 "{} — {} · {}",
-                self.sim.world.preset.name,
+                self.sim.world().preset.name,
                 self.sim.path.as_ref().map_or("(unsaved)".into(), |p| p.display().to_string()),
                 match self.sim.mode {
                     Mode::Particle => "particles",

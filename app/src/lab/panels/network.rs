@@ -144,7 +144,7 @@ pub fn show(
     if response.double_clicked() {
         *view = ViewState::default();
     }
-    let w = &sim.world;
+    let w = sim.world();
     let g = &w.graph;
     let n = g.n();
     let legend_top = 24.0 + 18.0 * w.species.len() as f32;
