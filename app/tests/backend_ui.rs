@@ -13,6 +13,7 @@ use nv_core::Mode;
 use nv_core::backend::BackendKind;
 use nv_lab::lab::app::LabApp;
 use nv_lab::lab::command::AppCommand;
+use nv_lab::lab::panels::network::engine_drawn_id;
 use nv_lab::lab::sim::Simulation;
 use nv_lab::lab::{LabOptions, wgpu_setup};
 
@@ -95,9 +96,19 @@ fn switching_cpu_gpu_cpu_mid_run_continues_as_a_cpu_only_run() {
         }
         assert_eq!(state(h.state().sim()), state(&reference), "{file}: 40 steps on the GPU");
         assert!(h.state().sim().population() > 0, "{file}: vesicles alive");
+        h.run_steps(1); // a frame that draws the world after those steps
+        let drawn: Option<u32> = h.ctx.data(|d| d.get_temp(engine_drawn_id()));
+        assert_eq!(
+            drawn,
+            Some(h.state().sim().population() as u32),
+            "{file}: the view draws every vesicle from the engine's own buffer"
+        );
+        h.render().expect("the window renders the engine's vesicles on wgpu");
 
         click(&mut h, "CPU");
         assert_eq!(h.state().sim().backend(), BackendKind::Cpu, "{file}: back on the CPU");
+        let drawn: Option<u32> = h.ctx.data(|d| d.get_temp(engine_drawn_id()));
+        assert_eq!(drawn, Some(0), "{file}: the CPU's instances again");
         steps(&mut h, 25);
         for _ in 0..25 {
             reference.step();

@@ -2,6 +2,7 @@
 //! eframe's own wgpu device. Switching hands the world over whole (same step, same
 //! population), and any GPU failure lands back on the CPU with the last good state.
 
+use eframe::egui_wgpu::wgpu;
 use nv_core::World;
 use nv_core::backend::{Backend, BackendKind, CpuBackend, LoadError};
 use nv_core::gpu::{GpuBackend, GpuContext};
@@ -42,6 +43,15 @@ impl Engine {
     /// Live vesicles now (current on both engines; 0 in density mode).
     pub fn population(&self) -> usize {
         self.backend().population()
+    }
+
+    /// On the GPU: the population buffer the last step wrote and its live count (for drawing
+    /// on the same device; see `GpuBackend::population_buffer`).
+    pub fn population_buffer(&self) -> Option<(&wgpu::Buffer, u32)> {
+        match self {
+            Self::Cpu(_) => None,
+            Self::Gpu(b) => b.population_buffer(),
+        }
     }
 
     /// Advances `steps` steps. A GPU failure moves the world back to the CPU at its last

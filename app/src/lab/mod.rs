@@ -9,6 +9,7 @@ pub mod command;
 pub mod darwin3;
 pub mod dialogs;
 pub mod engine;
+pub mod engine_instances;
 pub mod files;
 pub mod history;
 pub mod panels;

@@ -142,6 +142,12 @@ impl Simulation {
         self.engine.population()
     }
 
+    /// On the GPU engine: its population buffer (on eframe's device) and live count, for the
+    /// view to draw without a read-back.
+    pub fn population_buffer(&self) -> Option<(&eframe::egui_wgpu::wgpu::Buffer, u32)> {
+        self.engine.population_buffer()
+    }
+
     /// Which engine runs the main world.
     pub fn backend(&self) -> BackendKind {
         self.engine.kind()
@@ -216,13 +222,21 @@ impl Simulation {
             None => self.engine.advance(1),
         };
         if let Err(notice) = stepped {
-            self.notice = Some(notice);
-            self.synced = (Instant::now(), self.world().step);
+            self.fell_back(notice);
         }
         self.history.push(self.engine.world());
         if self.backend() == BackendKind::Cpu {
             self.follow();
         }
+    }
+
+    /// After a GPU failure the world is back at its last good state on the CPU: the series
+    /// drop what came after it, and the window is told.
+    fn fell_back(&mut self, notice: String) {
+        let step = self.world().step;
+        self.history.keep_until(step);
+        self.synced = (Instant::now(), step);
+        self.notice = Some(notice);
     }
 
     /// On the GPU engine: reads the population back when it is older than
@@ -233,11 +247,13 @@ impl Simulation {
         if self.backend() != BackendKind::Gpu || now == step || at.elapsed() < SYNC_INTERVAL {
             return;
         }
-        if let Err(notice) = self.engine.sync() {
-            self.notice = Some(notice);
+        match self.engine.sync() {
+            Ok(()) => {
+                self.synced = (Instant::now(), now);
+                self.follow();
+            }
+            Err(notice) => self.fell_back(notice),
         }
-        self.synced = (Instant::now(), now);
-        self.follow();
     }
 
     /// Starts (or stops, with `None`) following a vesicle.
