@@ -249,6 +249,10 @@ pub fn show(
         // Past about this many dots a node's disc is full: more would only cost frame time (fill
         // rate on the GPU, tessellation with the painter), and the halo already tells the count.
         let per_node = ((spread / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
+        // From the engine's buffer there is no per-node count: draw one in `every` so that
+        // about a disc-full per node is drawn in all (the busier nodes get more).
+        let every =
+            if feed.is_some() { live.div_ceil(per_node as usize * n).max(every) } else { every };
         let mut at_node = vec![0u32; n];
         let mut capped = false;
         let mut drawn = 0usize;
