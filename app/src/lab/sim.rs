@@ -181,12 +181,7 @@ impl Simulation {
     /// both worlds are left as they were and the message says why.
     pub fn edit_species(&mut self, species: Vec<nv_core::species::Species>) -> Result<(), String> {
         let before = self.world().preset.species.clone();
-        let (edited, notice) =
-            self.engine.edit(self.gpu.as_ref(), |w| w.set_species(species.clone()));
-        if notice.is_some() {
-            self.notice = notice;
-        }
-        edited.map_err(|e| e.to_string())?;
+        self.edit_world(|w| w.set_species(species.clone())).map_err(|e| e.to_string())?;
         if let Some(twin) = self.twin.as_mut()
             && let Err(e) = twin.set_species(species)
         {
