@@ -126,10 +126,12 @@ fn renderer_of(cc: &eframe::CreationContext<'_>) -> (VesicleDraw, (String, Strin
 }
 
 /// eframe's wgpu device as the GPU engine's context, so the engine and the renderer share one
-/// device; or why there is none.
+/// device; or why there is none. GPU errors on that device are reported, not panics (see
+/// `engine::report_gpu_errors`).
 fn gpu_engine_of(cc: &eframe::CreationContext<'_>) -> Result<GpuContext, String> {
     match cc.wgpu_render_state.as_ref() {
         Some(rs) => {
+            super::engine::report_gpu_errors(&rs.device);
             Ok(GpuContext::from_device(rs.device.clone(), rs.queue.clone(), rs.adapter.get_info()))
         }
         None if cc.gl.is_some() => Err("the window runs on glow (OpenGL); the GPU engine needs \

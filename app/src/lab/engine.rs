@@ -163,9 +163,61 @@ impl Engine {
     }
 }
 
+/// Makes GPU errors outside an error scope (a lost device during a read-back) a message on
+/// stderr instead of wgpu's default panic, so the engine's own results report them and the
+/// window falls back to the CPU ([`Engine::advance`], [`Engine::sync`]).
+pub fn report_gpu_errors(device: &wgpu::Device) {
+    device.on_uncaptured_error(std::sync::Arc::new(|e: wgpu::Error| {
+        eprintln!("nvlab: GPU error: {e}");
+    }));
+}
+
 /// A CPU backend holding `world`.
 fn loaded_cpu(world: World) -> Box<CpuBackend> {
     let mut cpu = Box::new(CpuBackend::new());
     cpu.load(world).expect("the CPU backend takes every world");
     cpu
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny_chain() -> World {
+        let path = crate::cli::presets_dir().join("tiny_chain.ron");
+        let preset = nv_core::preset::load(&path).expect("the shipped preset loads");
+        let base = path.parent().expect("a folder").to_path_buf();
+        World::new(preset, nv_core::Mode::Particle, &base).expect("the shipped preset builds")
+    }
+
+    /// A device lost mid-run (destroyed here): the step fails, the world is back on the CPU at
+    /// the last good state (the last sync), and it runs on from there as a CPU-only run does.
+    #[test]
+    fn a_lost_device_falls_back_to_the_last_good_state() {
+        let ctx = match GpuContext::new_blocking() {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                assert!(std::env::var("CI").is_err(), "no wgpu adapter in CI: {e}");
+                eprintln!("a_lost_device_falls_back_to_the_last_good_state: skipped ({e})");
+                return;
+            }
+        };
+        report_gpu_errors(&ctx.device);
+        let mut engine = Engine::cpu(tiny_chain());
+        engine.advance(10).expect("CPU steps");
+        engine.to_gpu(&ctx).expect("tiny_chain runs on the GPU");
+        engine.advance(10).expect("GPU steps");
+        engine.sync().expect("the population reads back");
+        engine.advance(5).expect("GPU steps");
+        ctx.device.destroy();
+        let notice = engine.advance(1).expect_err("the device is gone");
+        assert!(notice.contains("last good state (step 20)"), "{notice}");
+        assert_eq!(engine.kind(), BackendKind::Cpu);
+        assert_eq!(engine.world().step, 20);
+        engine.advance(7).expect("on the CPU");
+        let mut reference = tiny_chain();
+        reference.advance(27);
+        assert_eq!(engine.world().counts, reference.counts, "runs on as a CPU-only run");
+        assert_eq!(engine.world().totals, reference.totals);
+    }
 }
