@@ -376,10 +376,14 @@ impl LabApp {
                 }
                 AppCommand::SetMode(mode) => self.rebuild(self.sim.world().preset.clone(), mode),
                 AppCommand::SetSpeed(s) => self.sim.speed = s,
-                AppCommand::SetBackend(kind) => match self.sim.set_backend(kind) {
-                    Ok(()) => self.error = None,
-                    Err(e) => self.error = Some(e),
-                },
+                AppCommand::SetBackend(kind) => {
+                    let unavailable =
+                        self.gpu_unavailable.as_ref().filter(|_| kind == BackendKind::Gpu);
+                    self.error = match unavailable {
+                        Some(why) => Some(format!("the GPU engine is not available: {why}")),
+                        None => self.sim.set_backend(kind).err(),
+                    };
+                }
                 AppCommand::LoadPreset(path) => match Simulation::load(&path, self.sim.mode) {
                     Ok(mut s) => {
                         s.speed = self.sim.speed;
