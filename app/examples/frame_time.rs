@@ -13,12 +13,14 @@
 //! render on the adapter and the copy of the image back to the CPU (the part a window does not
 //! have; the same for both ways of drawing). Options: `--frames N` (default 150, after 30
 //! frames of warm-up), `--ring N --scales a,b` (one ring of N nodes at these scales instead of
-//! the two above).
+//! the two above), `--backend gpu` (the world runs on the GPU engine on the renderer's device,
+//! and the instanced quads are written from the engine's buffer on the device).
 
 use std::time::Instant;
 
 use eframe::egui_wgpu::{self, wgpu};
 use egui_kittest::Harness;
+use nv_core::backend::BackendKind;
 use nv_lab::lab::LabOptions;
 use nv_lab::lab::app::LabApp;
 
@@ -37,6 +39,11 @@ fn main() -> anyhow::Result<()> {
         _ => anyhow::bail!("--ring and --scales go together"),
     };
     let cpu = args.iter().any(|a| a == "--cpu");
+    let gpu_engine = match value("--backend").map(String::as_str) {
+        None | Some("cpu") => false,
+        Some("gpu") => true,
+        Some(other) => anyhow::bail!("--backend is cpu or gpu, not {other}"),
+    };
 
     let text = std::fs::read_to_string(nv_lab::cli::presets_dir().join("film_limit.ron"))?;
     let ring = "Ring(n: 12, k: 1)";
@@ -46,8 +53,11 @@ fn main() -> anyhow::Result<()> {
     );
     let dir = std::env::temp_dir().join(format!("nvlab-frame-time-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    println!("| nodes | scale | vesicles | drawn as | mean frame | 95th percentile | adapter |");
-    println!("|---|---|---|---|---|---|---|");
+    let engine = if gpu_engine { "GPU" } else { "CPU" };
+    println!(
+        "| nodes | scale | vesicles | engine | drawn as | mean frame | 95th percentile | adapter |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for (nodes, scales) in workloads {
         for scale in scales {
             let path = dir.join(format!("film_limit_{nodes}_{scale}.ron"));
@@ -55,12 +65,15 @@ fn main() -> anyhow::Result<()> {
                 .replace("scale: 100.0", &format!("scale: {scale:.1}"))
                 .replace(ring, &format!("Ring(n: {nodes}, k: 1)"));
             std::fs::write(&path, preset)?;
-            for painter in [true, false] {
-                let (times, live, adapter) = measure(&path, painter, cpu, frames)?;
+            // The engine's buffer is drawn by the instanced path only.
+            let ways: &[bool] = if gpu_engine { &[false] } else { &[true, false] };
+            for &painter in ways {
+                let (times, live, adapter) = measure(&path, painter, cpu, gpu_engine, frames)?;
                 let (mean, p95) = summary(&times);
                 let how = if painter { "egui painter" } else { "instanced quads" };
                 println!(
-                    "| {nodes} | {scale} | {live} | {how} | {mean:.1} ms | {p95:.1} ms | {adapter} |"
+                    "| {nodes} | {scale} | {live} | {engine} | {how} | {mean:.1} ms | {p95:.1} ms \
+                     | {adapter} |"
                 );
             }
         }
@@ -69,7 +82,8 @@ fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The adapter setup: the fastest adapter, or a software one with `cpu`.
+/// The adapter setup: the fastest adapter, or a software one with `cpu`; the device gets the
+/// adapter's own limits, as in the window (the GPU engine needs them).
 fn setup(cpu: bool) -> egui_wgpu::WgpuSetup {
     let mut setup = egui_wgpu::WgpuSetupCreateNew::without_display_handle();
     setup.native_adapter_selector = Some(std::sync::Arc::new(move |adapters, _surface| {
@@ -81,7 +95,7 @@ fn setup(cpu: bool) -> egui_wgpu::WgpuSetup {
         };
         adapters.iter().min_by_key(|a| rank(a)).cloned().ok_or_else(|| "no adapter".to_owned())
     }));
-    egui_wgpu::WgpuSetup::CreateNew(setup)
+    egui_wgpu::WgpuSetup::CreateNew(nv_lab::lab::wgpu_setup(setup))
 }
 
 /// Runs the lab on `preset`, playing, and times `frames` frames after the warm-up; returns
@@ -90,12 +104,14 @@ fn measure(
     preset: &std::path::Path,
     painter: bool,
     cpu: bool,
+    gpu_engine: bool,
     frames: usize,
 ) -> anyhow::Result<(Vec<f64>, usize, String)> {
     let options = LabOptions {
         preset: Some(preset.to_path_buf()),
         play: true,
         painter_vesicles: painter,
+        gpu_engine,
         ..Default::default()
     };
     let mut h = Harness::builder()
@@ -111,7 +127,13 @@ fn measure(
             times.push(start.elapsed().as_secs_f64());
         }
     }
-    let live = h.state().sim().world.pool().map_or(0, |p| p.live);
+    let wanted = if gpu_engine { BackendKind::Gpu } else { BackendKind::Cpu };
+    anyhow::ensure!(
+        h.state().sim().backend() == wanted,
+        "the world is not on the {} engine",
+        wanted.name()
+    );
+    let live = h.state().sim().population();
     anyhow::ensure!(live > 0, "no vesicles alive: nothing was measured");
     let adapter = h.state().renderer_name().split(';').next().unwrap_or_default().to_owned();
     Ok((times, live, adapter))

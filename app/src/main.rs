@@ -36,6 +36,10 @@ struct Cli {
     /// The lab: open on the Darwin3 tab (the network mapped onto the emulated chip).
     #[arg(long)]
     darwin3: bool,
+    /// The lab: the engine to start on (gpu: the GPU engine on the window's wgpu device;
+    /// particle mode only, the window says why when it cannot).
+    #[arg(long, value_enum, default_value_t = cli::run::BackendArg::Cpu)]
+    backend: cli::run::BackendArg,
 }
 
 /// The lab window's renderer.
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
             },
             painter_vesicles: cli.painter,
             darwin3_tab: cli.darwin3,
+            gpu_engine: cli.backend == cli::run::BackendArg::Gpu,
             ..Default::default()
         })
         .map(|()| ExitCode::SUCCESS),

@@ -61,7 +61,7 @@ fn unsaved_changes_are_marked_and_asked_about() {
     assert!(h.query_by_label("Discard unsaved changes?").is_some(), "the prompt shows");
     click(&mut h, "Cancel");
     assert!(h.query_by_label("Discard unsaved changes?").is_none());
-    assert_eq!(h.state().sim().world.preset.seed, 4242, "the world is kept");
+    assert_eq!(h.state().sim().world().preset.seed, 4242, "the world is kept");
     assert_eq!(h.state().sim().path.as_deref(), Some(file.as_path()));
 
     // Discard loads.

@@ -55,7 +55,7 @@ fn lab_on_wgpu(preset_file: &str, steps: u64) -> Harness<'static, LabApp> {
         .build_eframe(move |cc| LabApp::new(cc, options));
     h.state_mut().queue(AppCommand::Step(steps));
     h.run_steps(3);
-    assert_eq!(h.state().sim().world.step, steps);
+    assert_eq!(h.state().sim().world().step, steps);
     h
 }
 
@@ -115,13 +115,13 @@ fn film_limit_dense_vesicles_and_a_followed_one() {
         return;
     }
     let mut h = lab_on_wgpu("film_limit.ron", 60);
-    let live = h.state().sim().world.pool().map_or(0, |p| p.live);
+    let live = h.state().sim().world().pool().map_or(0, |p| p.live);
     assert!(live > 1000, "film_limit has thousands of vesicles in flight: {live}");
     // Follow the first vesicle alive (the inspector shows it, its ring and path are drawn).
     let first = h
         .state()
         .sim()
-        .world
+        .world()
         .pool()
         .and_then(|p| (0..p.len()).find(|&s| p.alive[s]).map(|s| p.id[s]));
     h.state_mut().queue(AppCommand::SelectVesicle(first));

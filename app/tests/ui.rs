@@ -21,7 +21,7 @@ use nv_lab::lab::panels::network::node_positions_id;
 
 /// The world's step count.
 fn step_of(h: &Harness<'_, LabApp>) -> u64 {
-    h.state().sim().world.step
+    h.state().sim().world().step
 }
 
 /// Clicks the widget labelled `label`: runs the frames of the click (pointer move, press,
@@ -68,14 +68,14 @@ fn step_play_and_pause_move_the_step_count() {
 #[test]
 fn loading_a_preset_from_its_card_changes_the_graph() {
     let mut h = lab(preset("spiral_film.ron"));
-    let before = h.state().sim().world.n();
+    let before = h.state().sim().world().n();
     assert_ne!(before, 400, "the default preset is not the 20 × 20 grid");
 
     click(&mut h, "Pathway carving");
     h.run_steps(2);
     let sim = h.state().sim();
-    assert_eq!(sim.world.n(), 400, "the 20 × 20 grid of the pathway carving preset");
-    assert_eq!(sim.world.preset.name, "Pathway carving");
+    assert_eq!(sim.world().n(), 400, "the 20 × 20 grid of the pathway carving preset");
+    assert_eq!(sim.world().preset.name, "Pathway carving");
     let file = sim.path.as_deref().and_then(Path::file_name);
     assert_eq!(file.and_then(|f| f.to_str()), Some("pathway_carving.ron"));
     assert!(h.query_by_label_contains("Pathway carving — ").is_some(), "the view's title follows");
@@ -96,14 +96,14 @@ fn a_malformed_preset_shows_its_error_and_keeps_the_world() {
     let mut h = lab(preset("tiny_chain.ron"));
     click(&mut h, "⏩ 100");
     assert_eq!(step_of(&h), 100);
-    let nodes = h.state().sim().world.n();
+    let nodes = h.state().sim().world().n();
 
     h.state_mut().queue(AppCommand::LoadPreset(bad.clone()));
     h.run_steps(2);
     let sim = h.state().sim();
-    assert_eq!(sim.world.step, 100, "the old world keeps running from where it was");
-    assert_eq!(sim.world.n(), nodes);
-    assert_eq!(sim.world.preset.name, "Tiny chain");
+    assert_eq!(sim.world().step, 100, "the old world keeps running from where it was");
+    assert_eq!(sim.world().n(), nodes);
+    assert_eq!(sim.world().preset.name, "Tiny chain");
     assert_eq!(sim.path.as_deref(), Some(preset("tiny_chain.ron").as_path()), "as opened");
 
     let located = format!("{}:{line}", bad.display());
@@ -147,7 +147,7 @@ fn clicking_a_node_shows_it_in_the_inspector() {
     assert_eq!(h.state().selected(), Some(3), "the click selects the node under it");
 
     // The inspector's first rows: "node" 3 and "role · layer" with the node's role.
-    let world = &h.state().sim().world;
+    let world = &h.state().sim().world();
     let role = format!("{} · {}", world.graph.role[3].name(), world.graph.layer[3]);
     let row_value = |name: &str| {
         let key = h.get_by_label(name).rect();
@@ -175,19 +175,19 @@ fn editing_a_species_changes_the_engine_without_a_reset() {
     let mut h = lab(preset("tiny_chain.ron"));
     click(&mut h, "⏩ 100");
     let (hop, live) = {
-        let w = &h.state().sim().world;
+        let w = &h.state().sim().world();
         (w.species[0].hop, w.pool().map(|p| p.live))
     };
     assert_eq!(step_of(&h), 100);
 
     // The species editor's live edit: the first species three times as mobile.
-    let mut species = h.state().sim().world.preset.species.clone();
+    let mut species = h.state().sim().world().preset.species.clone();
     species[0].kernel.mobility *= 3.0;
     let mobility = species[0].kernel.mobility;
     h.state_mut().queue(AppCommand::EditSpecies(species));
     h.run_steps(2);
 
-    let w = &h.state().sim().world;
+    let w = &h.state().sim().world();
     assert!(w.species[0].hop > hop, "the engine hops more often ({hop} → {})", w.species[0].hop);
     let dt = w.preset.dt;
     assert!((w.species[0].hop - (1.0 - (-mobility * dt).exp())).abs() < 1e-6, "H = 1 − exp(−μ dt)");

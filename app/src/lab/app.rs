@@ -5,6 +5,8 @@ use std::time::Instant;
 
 use eframe::egui::{self, RichText};
 use nv_core::Mode;
+use nv_core::backend::BackendKind;
+use nv_core::gpu::GpuContext;
 use serde::{Deserialize, Serialize};
 
 use super::command::AppCommand;
@@ -88,6 +90,8 @@ pub struct LabApp {
     vesicle_draw: VesicleDraw,
     /// The renderer, as the top bar names it, and its details (hover text).
     renderer: (String, String),
+    /// Why the GPU engine cannot be chosen (`None`: it can, on eframe's wgpu device).
+    gpu_unavailable: Option<String>,
     /// The Darwin3 run the Darwin3 tab shows (`None`: the world has no mapped spiking network).
     darwin3_view: Option<Darwin3View>,
     /// The Darwin3 panel's UI state.
@@ -121,6 +125,22 @@ fn renderer_of(cc: &eframe::CreationContext<'_>) -> (VesicleDraw, (String, Strin
             (VesicleDraw::Painter, ("glow".into(), format!("OpenGL (glow); {painter}")))
         }
         None => (VesicleDraw::Painter, ("no GPU".into(), format!("no renderer; {painter}"))),
+    }
+}
+
+/// eframe's wgpu device as the GPU engine's context, so the engine and the renderer share one
+/// device; or why there is none. GPU errors on that device are reported, not panics (see
+/// `engine::report_gpu_errors`).
+fn gpu_engine_of(cc: &eframe::CreationContext<'_>) -> Result<GpuContext, String> {
+    match cc.wgpu_render_state.as_ref() {
+        Some(rs) => {
+            super::engine::report_gpu_errors(&rs.device);
+            Ok(GpuContext::from_device(rs.device.clone(), rs.queue.clone(), rs.adapter.get_info()))
+        }
+        None if cc.gl.is_some() => Err("the window runs on glow (OpenGL); the GPU engine needs \
+                                         the wgpu renderer (start with --renderer wgpu)"
+            .into()),
+        None => Err("no GPU adapter: the window has no wgpu device".into()),
     }
 }
 
@@ -199,7 +219,14 @@ impl LabApp {
             renderer.0.push_str(" (fallback)");
             renderer.1 = format!("{why}. {}", renderer.1);
         }
-        let seed_text = sim.world.preset.seed.to_string();
+        let gpu = gpu_engine_of(cc);
+        let gpu_unavailable = gpu.as_ref().err().cloned();
+        sim.gpu = gpu.ok();
+        let mut commands = Vec::new();
+        if options.gpu_engine {
+            commands.push(AppCommand::SetBackend(BackendKind::Gpu));
+        }
+        let seed_text = sim.world().preset.seed.to_string();
         if options.darwin3_tab {
             state.central_tab = CentralTab::Darwin3;
         }
@@ -212,7 +239,7 @@ impl LabApp {
             error,
             notice: options.renderer_notice.clone(),
             show_help: false,
-            commands: Vec::new(),
+            commands,
             options,
             frames: 0,
             last_frame: Instant::now(),
@@ -222,6 +249,7 @@ impl LabApp {
             files: FileState::default(),
             vesicle_draw,
             renderer,
+            gpu_unavailable,
             darwin3_view: None,
             darwin3_state: Darwin3PanelState::default(),
             darwin3_actions: Vec::new(),
@@ -260,7 +288,7 @@ impl LabApp {
 
     /// Starts a Darwin3 session for the current world with the current settings.
     fn start_darwin3(&mut self) {
-        if let Err(e) = self.darwin3_runner.start(&self.sim.world, self.darwin3_settings) {
+        if let Err(e) = self.darwin3_runner.start(self.sim.world(), self.darwin3_settings) {
             self.notice = Some(format!("Darwin3: {e}"));
         }
     }
@@ -275,7 +303,7 @@ impl LabApp {
         if shown
             && self.darwin3_view.is_none()
             && !self.darwin3_runner.busy()
-            && matches!(self.sim.world.host, nv_core::host::Host::Spiking(_))
+            && matches!(self.sim.world().host, nv_core::host::Host::Spiking(_))
         {
             self.start_darwin3();
         }
@@ -354,7 +382,7 @@ impl LabApp {
                 self.commands.push(AppCommand::Reset);
             }
             if i.key_pressed(egui::Key::F12) {
-                let name = format!("nvlab-step{}.png", self.sim.world.step);
+                let name = format!("nvlab-step{}.png", self.sim.world().step);
                 self.commands.push(AppCommand::Screenshot(PathBuf::from(name)));
             }
             if i.key_pressed(egui::Key::Questionmark) {
@@ -381,20 +409,28 @@ impl LabApp {
                     }
                     self.sim.progress = 1.0;
                 }
-                AppCommand::Reset => self.rebuild(self.sim.world.preset.clone(), self.sim.mode),
+                AppCommand::Reset => self.rebuild(self.sim.world().preset.clone(), self.sim.mode),
                 AppCommand::SetSeed(seed) => {
-                    let mut p = self.sim.world.preset.clone();
+                    let mut p = self.sim.world().preset.clone();
                     p.seed = seed;
                     self.rebuild(p, self.sim.mode);
                 }
-                AppCommand::SetMode(mode) => self.rebuild(self.sim.world.preset.clone(), mode),
+                AppCommand::SetMode(mode) => self.rebuild(self.sim.world().preset.clone(), mode),
                 AppCommand::SetSpeed(s) => self.sim.speed = s,
+                AppCommand::SetBackend(kind) => {
+                    let unavailable =
+                        self.gpu_unavailable.as_ref().filter(|_| kind == BackendKind::Gpu);
+                    self.error = match unavailable {
+                        Some(why) => Some(format!("the GPU engine is not available: {why}")),
+                        None => self.sim.set_backend(kind).err(),
+                    };
+                }
                 AppCommand::LoadPreset(path) => match Simulation::load(&path, self.sim.mode) {
                     Ok(mut s) => {
                         s.speed = self.sim.speed;
                         self.sim = s;
                         self.selected = None;
-                        self.seed_text = self.sim.world.preset.seed.to_string();
+                        self.seed_text = self.sim.world().preset.seed.to_string();
                         files::remember(&mut self.state.recent, &path);
                         self.state.last_preset = Some(path);
                         // A Darwin3 run belongs to the world it mapped.
@@ -439,7 +475,7 @@ impl LabApp {
                     }
                 }
                 AppCommand::RebuildWithSpecies(species) => {
-                    let mut p = self.sim.world.preset.clone();
+                    let mut p = self.sim.world().preset.clone();
                     p.species = species;
                     self.rebuild(p, self.sim.mode);
                 }
@@ -447,11 +483,23 @@ impl LabApp {
         }
     }
 
+    /// `s`, a newly opened world, on the engine the current one runs on (on the GPU when it
+    /// can; the notice says why not).
+    fn keep_engine(&mut self, mut s: Simulation) -> Simulation {
+        s.gpu = self.sim.gpu.clone();
+        if self.sim.backend() == BackendKind::Gpu
+            && let Err(e) = s.set_backend(BackendKind::Gpu)
+        {
+            self.notice = Some(e);
+        }
+        s
+    }
+
     fn rebuild(&mut self, preset: nv_core::Preset, mode: Mode) {
         match self.sim.rebuilt(preset, mode) {
             Ok(s) => {
                 self.sim = s;
-                self.seed_text = self.sim.world.preset.seed.to_string();
+                self.seed_text = self.sim.world().preset.seed.to_string();
                 self.state.mode = Some(mode);
                 self.error = None;
             }
@@ -496,9 +544,9 @@ impl LabApp {
         if let Some(mut s) = fx.world {
             self.forget_darwin3();
             s.speed = self.sim.speed;
-            self.sim = s;
+            self.sim = self.keep_engine(s);
             self.selected = None;
-            self.seed_text = self.sim.world.preset.seed.to_string();
+            self.seed_text = self.sim.world().preset.seed.to_string();
             self.state.view = ViewState::default();
             self.error = None;
         }
@@ -539,7 +587,7 @@ impl LabApp {
                         image.size[0],
                         image.size[1],
                         frame_report(&self.frame_times),
-                        self.sim.world.pool().map_or(0, |p| p.live),
+                        self.sim.population(),
                         self.renderer.0,
                     );
                 }
@@ -598,6 +646,9 @@ impl eframe::App for LabApp {
         );
         self.poll_dialog(&ctx);
         self.sim.frame();
+        if let Some(n) = self.sim.notice.take() {
+            self.notice = Some(n);
+        }
         self.screenshots(&ctx);
 
         egui::Panel::top("menu_bar").show(ui, |ui| {
@@ -609,6 +660,7 @@ impl eframe::App for LabApp {
                 renderer: &self.renderer.0,
                 renderer_details: &self.renderer.1,
                 fallback: self.options.renderer_notice.is_some(),
+                gpu_unavailable: self.gpu_unavailable.as_deref(),
             };
             panels::top_bar::show(ui, &self.sim, &bar, &mut self.seed_text, &mut self.commands);
         });
@@ -666,7 +718,7 @@ impl eframe::App for LabApp {
             }
             let title = format!(
                 "{} — {} · {}",
-                self.sim.world.preset.name,
+                self.sim.world().preset.name,
                 self.sim.path.as_ref().map_or("(unsaved)".into(), |p| p.display().to_string()),
                 match self.sim.mode {
                     Mode::Particle => "particles",

@@ -18,6 +18,8 @@ pub enum AppCommand {
     SetSeed(u64),
     /// Switch particles / density / twin and rebuild.
     SetMode(Mode),
+    /// Move the running world to the CPU or the GPU engine (keeping its state).
+    SetBackend(nv_core::backend::BackendKind),
     /// Steps per frame (below 1: slow motion, one step every 1/x frames).
     SetSpeed(f32),
     /// Load a preset file (the current world is kept if it fails).

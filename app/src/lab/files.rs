@@ -109,7 +109,7 @@ pub struct Lab<'a> {
 /// Whether the world has changes not in its file: its preset (seed and live edits included)
 /// differs from the one last loaded or saved, or it was never saved (pasted text).
 pub fn is_dirty(sim: &Simulation) -> bool {
-    sim.saved.as_ref() != Some(&sim.world.preset)
+    sim.saved.as_ref() != Some(&sim.world().preset)
 }
 
 /// `"• "` when [`is_dirty`], else `""`: the unsaved marker that starts a title.
@@ -119,7 +119,7 @@ pub fn marker(sim: &Simulation) -> &'static str {
 
 /// The window title: the preset's name, with the unsaved marker.
 pub fn window_title(sim: &Simulation) -> String {
-    format!("{}{} — Neuro-Vesicles Lab", marker(sim), sim.world.preset.name)
+    format!("{}{} — Neuro-Vesicles Lab", marker(sim), sim.world().preset.name)
 }
 
 /// Whether `cmd` replaces the world (and so asks first when there are unsaved changes).
@@ -179,15 +179,15 @@ pub fn prune(recent: &mut Vec<PathBuf>) {
 /// on failure the file is untouched) and makes `path` the world's file, with no unsaved
 /// changes.
 pub fn save_to(sim: &mut Simulation, path: &Path) -> Result<(), String> {
-    nv_core::preset::save(&sim.world.preset, path).map_err(|e| e.to_string())?;
+    nv_core::preset::save(&sim.world().preset, path).map_err(|e| e.to_string())?;
     sim.path = Some(path.to_path_buf());
-    sim.saved = Some(sim.world.preset.clone());
+    sim.saved = Some(sim.world().preset.clone());
     Ok(())
 }
 
 /// The world's preset as RON text (what "Copy preset as text" copies; it loads back equal).
 pub fn preset_text(sim: &Simulation) -> Result<String, String> {
-    nv_core::preset::to_string(&sim.world.preset).map_err(|e| e.to_string())
+    nv_core::preset::to_string(&sim.world().preset).map_err(|e| e.to_string())
 }
 
 /// A new simulation of the preset in RON `text` (pasted), in `mode`; the error names the line,
@@ -231,7 +231,7 @@ pub fn dropped(paths: &[PathBuf]) -> (Option<AppCommand>, Option<String>) {
 pub fn plotted_series(sim: &Simulation) -> Vec<(String, &[f64])> {
     let h = &sim.history;
     let mut out: Vec<(String, &[f64])> = Vec::new();
-    for (k, s) in sim.world.species.iter().enumerate() {
+    for (k, s) in sim.world().species.iter().enumerate() {
         if let Some(v) = h.free.get(k) {
             out.push((format!("{} free", s.name), v));
         }
@@ -355,7 +355,7 @@ pub struct BundleSummary {
 pub fn export_bundle(sim: &Simulation, dir: &Path) -> Result<(), String> {
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("cannot write {what}: {e}");
     std::fs::create_dir_all(dir).map_err(|e| fail(&dir.display().to_string(), &e))?;
-    let w = &sim.world;
+    let w = sim.world();
     let text = preset_text(sim)?;
     nv_core::preset::save(&w.preset, &dir.join("preset.ron")).map_err(|e| e.to_string())?;
     let rows = export_series(sim, &dir.join("series.csv"))?;
@@ -393,7 +393,7 @@ fn file_stem(sim: &Simulation) -> String {
         return stem.to_string_lossy().into_owned();
     }
     let s: String = sim
-        .world
+        .world()
         .preset
         .name
         .chars()
@@ -545,7 +545,7 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
         AppCommand::ShowPaste => lab.files.paste_open = true,
         AppCommand::PastePreset(text) => match from_text(&text, lab.sim.mode) {
             Ok(sim) => {
-                fx.notice = Some(format!("loaded the pasted preset “{}”", sim.world.preset.name));
+                fx.notice = Some(format!("loaded the pasted preset “{}”", sim.world().preset.name));
                 fx.world = Some(sim);
                 lab.files.paste_open = false;
                 lab.files.paste_text.clear();
@@ -572,7 +572,7 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
             Err(e) => fx.error = Some(e),
         },
         AppCommand::ExportBundle(None) => {
-            let name = format!("{}-step{}", file_stem(lab.sim), lab.sim.world.step);
+            let name = format!("{}-step{}", file_stem(lab.sim), lab.sim.world().step);
             let title = "Export a run bundle (a folder of that name is made)";
             open_dialog(save_spec(DialogKind::ExportBundle, title, lab.sim, name), lab, &mut fx);
         }
@@ -650,21 +650,21 @@ mod tests {
     fn save_then_load_is_equal_and_clean() {
         let dir = tmp_dir("save");
         let mut sim = tiny();
-        sim.world.preset.seed = 4242;
+        sim.edit_world(|w| w.preset.seed = 4242);
         assert!(is_dirty(&sim), "a changed seed is an unsaved change");
         let path = dir.join("mine.ron");
         save_to(&mut sim, &path).expect("saves");
         assert!(!is_dirty(&sim));
         assert_eq!(sim.path.as_deref(), Some(path.as_path()));
         let back = Simulation::load(&path, Mode::Particle).expect("loads back");
-        assert_eq!(back.world.preset, sim.world.preset);
+        assert_eq!(back.world().preset, sim.world().preset);
         assert!(!is_dirty(&back));
         // No temporary file is left next to it.
         let names: Vec<_> = std::fs::read_dir(&dir).expect("dir").flatten().collect();
         assert_eq!(names.len(), 1, "{names:?}");
         // Through the command: the recent list gets the file.
         let mut parts = Parts::new(tiny());
-        parts.sim.world.preset.seed = 7;
+        parts.sim.edit_world(|w| w.preset.seed = 7);
         let other = dir.join("other.ron");
         let fx = parts.apply(AppCommand::SaveAs(Some(other.clone())));
         assert!(fx.error.is_none(), "{:?}", fx.error);
@@ -677,7 +677,7 @@ mod tests {
     #[test]
     fn saving_somewhere_impossible_keeps_the_world_unsaved() {
         let mut sim = tiny();
-        sim.world.preset.seed = 9;
+        sim.edit_world(|w| w.preset.seed = 9);
         let err = save_to(&mut sim, Path::new("/nonexistent-dir-nvlab/x.ron"));
         assert!(err.is_err());
         assert!(is_dirty(&sim));
@@ -718,7 +718,7 @@ mod tests {
         assert!(!is_dirty(&sim));
         assert_eq!(marker(&sim), "");
         // A reset keeps the saved copy; a new seed is a change.
-        let mut p = sim.world.preset.clone();
+        let mut p = sim.world().preset.clone();
         p.seed += 1;
         sim = sim.rebuilt(p, Mode::Particle).expect("rebuilds");
         assert!(is_dirty(&sim));
@@ -746,7 +746,7 @@ mod tests {
         let text = preset_text(&tiny()).expect("text");
         let pasted = from_text(&text, Mode::Particle).expect("pastes");
         assert!(is_dirty(&pasted));
-        assert_eq!(pasted.world.preset, tiny().world.preset);
+        assert_eq!(pasted.world().preset, tiny().world().preset);
     }
 
     #[test]
@@ -755,7 +755,7 @@ mod tests {
         let path = dir.join("p.ron");
         std::fs::copy(shipped("tiny_chain.ron"), &path).expect("copy");
         let mut parts = Parts::new(Simulation::load(&path, Mode::Particle).expect("loads"));
-        parts.sim.world.preset.seed = 99;
+        parts.sim.edit_world(|w| w.preset.seed = 99);
         let load = AppCommand::LoadPreset(shipped("spiral_film.ron"));
         parts.files.pending = Some(load.clone());
         parts.apply(AppCommand::Unsaved(UnsavedAnswer::Save));
@@ -825,7 +825,7 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 26, "header and one row per step");
         let mut header = vec!["step".to_string()];
-        for s in &sim.world.species {
+        for s in &sim.world().species {
             header.push(format!("{} free", s.name));
             header.push(format!("{} docked/step", s.name));
         }
@@ -858,15 +858,15 @@ mod tests {
             assert!(dir.join(f).is_file(), "{f}");
         }
         let back = nv_core::preset::load(&dir.join("preset.ron")).expect("loads");
-        assert_eq!(back, sim.world.preset);
+        assert_eq!(back, sim.world().preset);
         let summary: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("summary.json")).expect("r"))
                 .expect("json");
-        assert_eq!(summary["seed"], sim.world.preset.seed);
+        assert_eq!(summary["seed"], sim.world().preset.seed);
         assert_eq!(summary["steps"], 5);
         assert_eq!(summary["series_rows"], 5);
         let edges = std::fs::read_to_string(dir.join("edges.csv")).expect("r");
-        assert_eq!(edges.lines().count(), sim.world.graph.m() + 1);
+        assert_eq!(edges.lines().count(), sim.world().graph.m() + 1);
         if let Some(parent) = dir.parent() {
             let _ = std::fs::remove_dir_all(parent);
         }
@@ -892,7 +892,8 @@ mod tests {
         // Pasted text: the same, and the world and file state are unchanged.
         let mut parts = Parts::new(tiny());
         parts.sim.step();
-        let before = (parts.sim.world.preset.clone(), parts.sim.world.step, parts.sim.path.clone());
+        let before =
+            (parts.sim.world().preset.clone(), parts.sim.world().step, parts.sim.path.clone());
         let text = good.replacen("name:", "nmae:", 1);
         let fx = parts.apply(AppCommand::PastePreset(text));
         let e = fx.error.expect("an error");
@@ -903,7 +904,7 @@ mod tests {
         );
         assert!(fx.world.is_none());
         assert_eq!(
-            (parts.sim.world.preset.clone(), parts.sim.world.step, parts.sim.path.clone()),
+            (parts.sim.world().preset.clone(), parts.sim.world().step, parts.sim.path.clone()),
             before
         );
         assert_eq!(parts.files.paste_error.as_deref(), Some(e.as_str()));
@@ -917,7 +918,7 @@ mod tests {
         let text = preset_text(&parts.sim).expect("text");
         let fx = parts.apply(AppCommand::PastePreset(text));
         let world = fx.world.expect("a world");
-        assert_eq!(world.world.preset, parts.sim.world.preset);
+        assert_eq!(world.world().preset, parts.sim.world().preset);
         assert!(world.path.is_none());
         assert!(!parts.files.paste_open);
         let fx = parts.apply(AppCommand::CopyPreset);

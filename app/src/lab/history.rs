@@ -27,6 +27,19 @@ impl History {
         }
     }
 
+    /// Drops the samples after `step` (a run that went back to an earlier state, as after a
+    /// GPU failure).
+    pub fn keep_until(&mut self, step: u64) {
+        let keep = self.step.partition_point(|&s| s <= step as f64);
+        self.step.truncate(keep);
+        for v in self.free.iter_mut().chain(self.docked.iter_mut()) {
+            v.truncate(keep);
+        }
+        for v in [&mut self.loss, &mut self.accuracy, &mut self.mean_gain] {
+            v.truncate(keep);
+        }
+    }
+
     /// Appends one sample.
     pub fn push(&mut self, world: &nv_core::World) {
         self.step.push(world.step as f64);
@@ -79,7 +92,28 @@ pub fn decimate(x: &[f64], y: &[f64], buckets: usize) -> Vec<[f64; 2]> {
 
 #[cfg(test)]
 mod tests {
-    use super::decimate;
+    use super::{History, decimate};
+
+    #[test]
+    fn keep_until_drops_the_later_samples_of_every_series() {
+        let mut h = History::new(2);
+        for step in 1..=10 {
+            h.step.push(step as f64);
+            for v in h.free.iter_mut().chain(h.docked.iter_mut()) {
+                v.push(step as f64);
+            }
+            for v in [&mut h.loss, &mut h.accuracy, &mut h.mean_gain] {
+                v.push(step as f64);
+            }
+        }
+        h.keep_until(6);
+        assert_eq!(h.step, vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        for v in h.free.iter().chain(&h.docked).chain([&h.loss, &h.accuracy, &h.mean_gain]) {
+            assert_eq!(v, &h.step, "every series ends at step 6");
+        }
+        h.keep_until(20);
+        assert_eq!(h.step.len(), 6, "nothing after the last sample to drop");
+    }
 
     #[test]
     fn decimation_keeps_extremes() {

@@ -8,6 +8,8 @@ pub mod app;
 pub mod command;
 pub mod darwin3;
 pub mod dialogs;
+pub mod engine;
+pub mod engine_instances;
 pub mod files;
 pub mod history;
 pub mod panels;
@@ -42,6 +44,26 @@ pub struct LabOptions {
     pub painter_vesicles: bool,
     /// Open on the Darwin3 tab instead of the network.
     pub darwin3_tab: bool,
+    /// Start on the GPU engine (needs the wgpu renderer; otherwise the window says why and
+    /// runs on the CPU).
+    pub gpu_engine: bool,
+}
+
+/// A wgpu setup for eframe that asks for the adapter's own limits (the GPU engine binds more
+/// storage buffers per stage than wgpu's defaults allow), so the engine and the renderer can
+/// share eframe's device.
+pub fn wgpu_setup(
+    mut setup: eframe::egui_wgpu::WgpuSetupCreateNew,
+) -> eframe::egui_wgpu::WgpuSetupCreateNew {
+    let base = setup.device_descriptor.clone();
+    setup.device_descriptor = Arc::new(move |adapter| {
+        let mut descriptor = base(adapter);
+        if adapter.get_info().backend != eframe::wgpu::Backend::Gl {
+            descriptor.required_limits = adapter.limits();
+        }
+        descriptor
+    });
+    setup
 }
 
 /// Opens the lab window and runs it until it is closed. With the wgpu renderer (the default),
@@ -84,6 +106,12 @@ fn start(options: LabOptions, started: &Arc<AtomicBool>) -> eframe::Result {
             .with_inner_size([1440.0, 900.0])
             .with_min_inner_size([900.0, 600.0]),
         renderer: options.renderer,
+        wgpu_options: eframe::egui_wgpu::WgpuConfiguration {
+            wgpu_setup: eframe::egui_wgpu::WgpuSetup::CreateNew(wgpu_setup(
+                eframe::egui_wgpu::WgpuSetupCreateNew::without_display_handle(),
+            )),
+            ..Default::default()
+        },
         ..Default::default()
     };
     let started = started.clone();

@@ -4,13 +4,20 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use nv_core::backend::BackendKind;
+use nv_core::gpu::GpuContext;
 use nv_core::twin::{Discrepancy, discrepancy};
 use nv_core::{Mode, Preset, World};
 
+use super::engine::Engine;
 use super::history::History;
 
 /// Longest time the simulation may take out of one frame.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
+
+/// On the GPU engine, how often the population is read back for the view and the inspector
+/// (and kept as the last good state): a read is O(vesicles), so not every frame.
+pub const SYNC_INTERVAL: Duration = Duration::from_millis(100);
 
 /// A vesicle followed by the inspector: its path so far and, once gone, when.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,8 +34,14 @@ pub struct Tracked {
 pub struct Simulation {
     /// The preset file, if it came from one.
     pub path: Option<PathBuf>,
-    /// The main world: particles (particle and twin modes) or density.
-    pub world: World,
+    /// The engine running the main world: particles (particle and twin modes) or density.
+    engine: Engine,
+    /// eframe's wgpu device as the GPU engine's context (`None`: no GPU engine here).
+    pub gpu: Option<GpuContext>,
+    /// What happened to the engine that the window should tell (a GPU fallback), until read.
+    pub notice: Option<String>,
+    /// On the GPU: when the population was last read back, and at which step.
+    synced: (Instant, u64),
     /// The density twin (twin mode).
     pub twin: Option<World>,
     /// The mode.
@@ -78,7 +91,10 @@ impl Simulation {
         let saved = Some(world.preset.clone());
         Ok(Self {
             path,
-            world,
+            engine: Engine::cpu(world),
+            gpu: None,
+            notice: None,
+            synced: (Instant::now(), 0),
             twin,
             mode,
             playing: false,
@@ -99,26 +115,80 @@ impl Simulation {
         Self::new(preset, mode, Some(path.to_path_buf()))
     }
 
-    /// The same preset rebuilt (a reset), keeping play state and speed.
+    /// The same preset rebuilt (a reset), keeping play state, speed and engine: on the GPU,
+    /// a world the GPU engine cannot run (density and twin modes) goes to the CPU, and
+    /// [`Simulation::notice`] says so.
     pub fn rebuilt(&self, preset: Preset, mode: Mode) -> Result<Self, String> {
         let mut s = Self::new(preset, mode, self.path.clone())?;
         s.playing = self.playing;
         s.speed = self.speed;
         s.saved = self.saved.clone();
+        s.gpu = self.gpu.clone();
+        if self.backend() == BackendKind::Gpu {
+            s.notice = s.set_backend(BackendKind::Gpu).err();
+        }
         Ok(s)
+    }
+
+    /// The main world. On the GPU engine its population (`World::pool`) is the one of the
+    /// last read-back (at most [`SYNC_INTERVAL`] old while playing); everything else is
+    /// current.
+    pub fn world(&self) -> &World {
+        self.engine.world()
+    }
+
+    /// Live vesicles now, on either engine.
+    pub fn population(&self) -> usize {
+        self.engine.population()
+    }
+
+    /// On the GPU engine: its population buffer (on eframe's device) and live count, for the
+    /// view to draw without a read-back.
+    pub fn population_buffer(&self) -> Option<(&eframe::egui_wgpu::wgpu::Buffer, u32)> {
+        self.engine.population_buffer()
+    }
+
+    /// Which engine runs the main world.
+    pub fn backend(&self) -> BackendKind {
+        self.engine.kind()
+    }
+
+    /// Moves the main world to the `kind` engine, keeping its whole state (step, population,
+    /// host): the run continues where it was. When the GPU engine cannot take it (twin mode,
+    /// density mode, an unsupported release, the device's limits, no device), the world stays
+    /// on the CPU, unchanged, and the error says why.
+    pub fn set_backend(&mut self, kind: BackendKind) -> Result<(), String> {
+        match kind {
+            BackendKind::Cpu => self.engine.to_cpu(),
+            BackendKind::Gpu => {
+                if self.twin.is_some() {
+                    return Err("twin mode runs on the CPU engine (the GPU engine moves \
+                                particles only); staying on the CPU"
+                        .into());
+                }
+                let ctx = self.gpu.as_ref().ok_or(
+                    "no GPU engine: the window runs without a wgpu device; staying on the CPU",
+                )?;
+                self.engine.to_gpu(ctx)?;
+                self.synced = (Instant::now(), self.world().step);
+                Ok(())
+            }
+        }
     }
 
     /// Replaces the species' recipes in the running world (and its twin), keeping every
     /// vesicle: the species editor's live edit. The count must stay the same. On any error
     /// both worlds are left as they were and the message says why.
     pub fn edit_species(&mut self, species: Vec<nv_core::species::Species>) -> Result<(), String> {
-        let before = self.world.preset.species.clone();
-        self.world.set_species(species.clone()).map_err(|e| e.to_string())?;
+        let before = self.world().preset.species.clone();
+        self.edit_world(|w| w.set_species(species.clone())).map_err(|e| e.to_string())?;
         if let Some(twin) = self.twin.as_mut()
             && let Err(e) = twin.set_species(species)
         {
-            // Keep both worlds on one recipe: undo the main world's edit (it was valid before).
-            if let Err(back) = self.world.set_species(before) {
+            // Keep both worlds on one recipe: undo the main world's edit (it was valid before;
+            // twin mode runs on the CPU, so this is no round trip).
+            let (back, _) = self.engine.edit(None, |w| w.set_species(before));
+            if let Err(back) = back {
                 return Err(format!("{e} (and the particle world could not be restored: {back})"));
             }
             return Err(e.to_string());
@@ -126,17 +196,59 @@ impl Simulation {
         Ok(())
     }
 
-    /// One step of every world, recorded.
-    pub fn step(&mut self) {
-        match self.twin.as_mut() {
-            Some(d) => {
-                let w = &mut self.world;
-                rayon::join(|| w.step_once(), || d.step_once());
-            }
-            None => self.world.step_once(),
+    /// Applies `edit` to the main world (on the GPU engine: read back, edited, loaded again;
+    /// when the GPU then refuses it, it stays on the CPU and [`Simulation::notice`] says so).
+    pub fn edit_world<R>(&mut self, edit: impl FnOnce(&mut World) -> R) -> R {
+        let (out, notice) = self.engine.edit(self.gpu.as_ref(), edit);
+        if notice.is_some() {
+            self.notice = notice;
         }
-        self.history.push(&self.world);
-        self.follow();
+        out
+    }
+
+    /// One step of every world, recorded. A GPU failure continues on the CPU from the last
+    /// good state ([`Simulation::notice`] says so).
+    pub fn step(&mut self) {
+        let stepped = match self.twin.as_mut() {
+            Some(d) => {
+                let e = &mut self.engine;
+                rayon::join(|| e.advance(1), || d.step_once()).0
+            }
+            None => self.engine.advance(1),
+        };
+        if let Err(notice) = stepped {
+            self.fell_back(notice);
+        }
+        self.history.push(self.engine.world());
+        if self.backend() == BackendKind::Cpu {
+            self.follow();
+        }
+    }
+
+    /// After a GPU failure the world is back at its last good state on the CPU: the series
+    /// drop what came after it, and the window is told.
+    fn fell_back(&mut self, notice: String) {
+        let step = self.world().step;
+        self.history.keep_until(step);
+        self.synced = (Instant::now(), step);
+        self.notice = Some(notice);
+    }
+
+    /// On the GPU engine: reads the population back when it is older than
+    /// [`SYNC_INTERVAL`] and the world has moved on since, then follows the tracked vesicle.
+    fn sync(&mut self) {
+        let (at, step) = self.synced;
+        let now = self.world().step;
+        if self.backend() != BackendKind::Gpu || now == step || at.elapsed() < SYNC_INTERVAL {
+            return;
+        }
+        match self.engine.sync() {
+            Ok(()) => {
+                self.synced = (Instant::now(), now);
+                self.follow();
+            }
+            Err(notice) => self.fell_back(notice),
+        }
     }
 
     /// Starts (or stops, with `None`) following a vesicle.
@@ -147,7 +259,8 @@ impl Simulation {
 
     /// Records where the followed vesicle is now.
     fn follow(&mut self) {
-        let (Some(t), Some(pool)) = (self.tracked.as_mut(), self.world.pool()) else { return };
+        let world = self.engine.world();
+        let (Some(t), Some(pool)) = (self.tracked.as_mut(), world.pool()) else { return };
         if t.gone_at.is_some() {
             return;
         }
@@ -158,7 +271,7 @@ impl Simulation {
                     t.path.push(at);
                 }
             }
-            None => t.gone_at = Some(self.world.step),
+            None => t.gone_at = Some(world.step),
         }
     }
 
@@ -180,16 +293,18 @@ impl Simulation {
         } else {
             self.progress = 1.0;
         }
+        self.sync();
         let (since, at) = self.rate_window;
         let dt = since.elapsed().as_secs_f64();
         if dt >= 0.5 {
-            self.steps_per_s = (self.world.step - at) as f64 / dt;
-            self.rate_window = (Instant::now(), self.world.step);
+            let step = self.world().step;
+            self.steps_per_s = step.saturating_sub(at) as f64 / dt;
+            self.rate_window = (Instant::now(), step);
         }
     }
 
     /// The particle–density disagreement of species `k` (twin mode).
     pub fn discrepancy(&self, k: usize) -> Option<Discrepancy> {
-        self.twin.as_ref().map(|d| discrepancy(&self.world, d, k))
+        self.twin.as_ref().map(|d| discrepancy(self.world(), d, k))
     }
 }

@@ -15,6 +15,8 @@
 use eframe::egui;
 use eframe::egui_wgpu::{self, wgpu};
 
+use super::engine_instances::{EngineFeed, InstanceWriter};
+
 /// The render shader (WGSL).
 const SHADER: &str = include_str!("vesicles.wgsl");
 
@@ -94,19 +96,26 @@ pub fn install(render_state: &egui_wgpu::RenderState) -> bool {
         return false;
     }
     let renderer = VesicleRenderer::new(&render_state.device, render_state.target_format);
-    render_state.renderer.write().callback_resources.insert(renderer);
+    let writer = InstanceWriter::new(&render_state.device);
+    let mut egui_renderer = render_state.renderer.write();
+    egui_renderer.callback_resources.insert(renderer);
+    egui_renderer.callback_resources.insert(writer);
     true
 }
 
 /// A growable GPU buffer of `T`s.
-struct GrowBuffer {
-    buffer: wgpu::Buffer,
+pub(crate) struct GrowBuffer {
+    pub(crate) buffer: wgpu::Buffer,
     label: &'static str,
     usage: wgpu::BufferUsages,
 }
 
 impl GrowBuffer {
-    fn new(device: &wgpu::Device, label: &'static str, usage: wgpu::BufferUsages) -> Self {
+    pub(crate) fn new(
+        device: &wgpu::Device,
+        label: &'static str,
+        usage: wgpu::BufferUsages,
+    ) -> Self {
         let usage = usage | wgpu::BufferUsages::COPY_DST;
         Self { buffer: Self::make(device, label, usage, 256), label, usage }
     }
@@ -127,14 +136,26 @@ impl GrowBuffer {
 
     /// Writes `bytes` at the start, growing (to the next power of two) when they do not fit;
     /// returns whether the buffer was replaced.
-    fn write(&mut self, device: &wgpu::Device, queue: &wgpu::Queue, bytes: &[u8]) -> bool {
-        let needed = (bytes.len() as u64).max(16).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT);
+    pub(crate) fn write(
+        &mut self,
+        device: &wgpu::Device,
+        queue: &wgpu::Queue,
+        bytes: &[u8],
+    ) -> bool {
+        let grown = self.reserve(device, bytes.len() as u64);
+        if !bytes.is_empty() {
+            queue.write_buffer(&self.buffer, 0, bytes);
+        }
+        grown
+    }
+
+    /// Makes room for `bytes` bytes (growing to the next power of two; the contents are then
+    /// lost); returns whether the buffer was replaced.
+    pub(crate) fn reserve(&mut self, device: &wgpu::Device, bytes: u64) -> bool {
+        let needed = bytes.max(16).next_multiple_of(wgpu::COPY_BUFFER_ALIGNMENT);
         let grown = needed > self.buffer.size();
         if grown {
             self.buffer = Self::make(device, self.label, self.usage, needed.next_power_of_two());
-        }
-        if !bytes.is_empty() {
-            queue.write_buffer(&self.buffer, 0, bytes);
         }
         grown
     }
@@ -338,10 +359,13 @@ impl VesicleRenderer {
 }
 
 /// The paint callback of one frame: uploads its [`VesicleFrame`] in `prepare`, draws it in
-/// `paint`.
+/// `paint`. With an [`EngineFeed`], the instances are written on the device from the GPU
+/// engine's population instead (the frame's own instances are then empty).
 pub struct VesicleCallback {
     /// What to draw.
     pub frame: VesicleFrame,
+    /// The GPU engine's population to draw, when the GPU engine runs the world.
+    pub engine: Option<EngineFeed>,
 }
 
 impl egui_wgpu::CallbackTrait for VesicleCallback {
@@ -350,12 +374,15 @@ impl egui_wgpu::CallbackTrait for VesicleCallback {
         device: &wgpu::Device,
         queue: &wgpu::Queue,
         screen: &egui_wgpu::ScreenDescriptor,
-        _encoder: &mut wgpu::CommandEncoder,
+        encoder: &mut wgpu::CommandEncoder,
         resources: &mut egui_wgpu::CallbackResources,
     ) -> Vec<wgpu::CommandBuffer> {
         if let Some(renderer) = resources.get_mut::<VesicleRenderer>() {
             let view = ViewUniform { pixels_per_point: screen.pixels_per_point, ..self.frame.view };
             renderer.upload(device, queue, &view, &self.frame);
+        }
+        if let (Some(feed), Some(writer)) = (&self.engine, resources.get_mut::<InstanceWriter>()) {
+            writer.write(device, queue, encoder, feed);
         }
         Vec::new()
     }
@@ -366,8 +393,13 @@ impl egui_wgpu::CallbackTrait for VesicleCallback {
         pass: &mut wgpu::RenderPass<'static>,
         resources: &egui_wgpu::CallbackResources,
     ) {
-        if let Some(renderer) = resources.get::<VesicleRenderer>() {
-            renderer.draw_uploaded(pass);
+        let Some(renderer) = resources.get::<VesicleRenderer>() else { return };
+        match (&self.engine, resources.get::<InstanceWriter>()) {
+            (Some(_), Some(writer)) => {
+                let (instances, count) = writer.instances();
+                renderer.draw(pass, instances, count);
+            }
+            _ => renderer.draw_uploaded(pass),
         }
     }
 }

@@ -38,7 +38,7 @@ pub fn click_first_vesicle(h: &mut Harness<'_, LabApp>) -> u64 {
     use eframe::egui::{self, Pos2};
     use nv_lab::lab::panels::network::{node_positions_id, vesicle_offset, vesicle_spread_id};
     let (id, node) = {
-        let pool = h.state().sim().world.pool().expect("a particle world");
+        let pool = h.state().sim().world().pool().expect("a particle world");
         let slot = (0..pool.len()).find(|&s| pool.alive[s]).expect("a vesicle is alive");
         (pool.id[slot], pool.loc[slot] as usize)
     };

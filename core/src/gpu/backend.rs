@@ -185,6 +185,13 @@ impl GpuBackend {
         self.device.as_ref().map_or(0, |d| d.len as usize)
     }
 
+    /// The population buffer the last step wrote and how many vesicles it holds: the living,
+    /// dense and in id order, as [`GpuVesicle`]s (`STORAGE` usage). For drawing them on the
+    /// same device without a read-back; valid until the next step.
+    pub fn population_buffer(&self) -> Option<(&wgpu::Buffer, u32)> {
+        self.device.as_ref().map(|d| (&d.pools[d.current], d.len))
+    }
+
     /// After a GPU error (a lost device, a validation error): the last good state, the world
     /// exactly as it was at the last [`Backend::load`] or [`GpuBackend::checkpoint`] (a CPU
     /// copy), so the caller can continue on the CPU. Empties the backend. `None` when nothing

@@ -12,7 +12,7 @@ fn row(ui: &mut egui::Ui, name: &str, value: String) {
 
 /// The followed vesicle: payload bars, species, lifetime gauge, age, hops, lineage, path.
 fn vesicle(ui: &mut egui::Ui, sim: &Simulation, t: &crate::lab::sim::Tracked) {
-    let w = &sim.world;
+    let w = sim.world();
     ui.label(RichText::new(format!("Vesicle #{}", t.id)).strong());
     let slot = w.pool().and_then(|p| p.slot_of(t.id));
     let (Some(slot), Some(pool)) = (slot, w.pool()) else {
@@ -118,7 +118,7 @@ fn neuron(
 
 /// Draws the inspector.
 pub fn show(ui: &mut egui::Ui, sim: &Simulation, selected: Option<usize>) {
-    let w = &sim.world;
+    let w = sim.world();
     ui.heading("Inspector");
     if let Some(t) = &sim.tracked {
         vesicle(ui, sim, t);

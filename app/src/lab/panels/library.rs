@@ -76,7 +76,7 @@ pub fn show(ui: &mut egui::Ui, cards: &[Card], sim: &Simulation, out: &mut Vec<A
     );
     ui.separator();
     ui.heading("Species");
-    let w = &sim.world;
+    let w = sim.world();
     for (k, s) in w.species.iter().enumerate() {
         ui.horizontal(|ui| {
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());

@@ -102,7 +102,7 @@ pub fn show(
                 .on_hover_text("A PNG of the window, in the current folder")
                 .clicked()
             {
-                let name = format!("nvlab-step{}.png", sim.world.step);
+                let name = format!("nvlab-step{}.png", sim.world().step);
                 out.push(AppCommand::Screenshot(PathBuf::from(name)));
             }
         });
@@ -131,7 +131,7 @@ pub fn prompt(ctx: &egui::Context, files: &FileState, sim: &Simulation, out: &mu
         ui.heading("Discard unsaved changes?");
         ui.label(format!(
             "“{}” has changes that are not in a file. {what} replaces this world.",
-            sim.world.preset.name
+            sim.world().preset.name
         ));
         ui.add_space(8.0);
         ui.horizontal(|ui| {

@@ -10,6 +10,7 @@ use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use eframe::egui_wgpu;
 
 use crate::lab::command::AppCommand;
+use crate::lab::engine_instances::EngineFeed;
 use crate::lab::sim::Simulation;
 use crate::lab::vesicle_gpu::{self, FLASH, VesicleCallback, VesicleFrame, VesicleInstance};
 
@@ -34,6 +35,12 @@ pub enum VesicleDraw {
 /// temporary memory under this id; the UI tests read it to click a node.
 pub fn node_positions_id() -> egui::Id {
     egui::Id::new("nvlab_network_node_positions")
+}
+
+/// How many vesicles the view last drew straight from the GPU engine's buffer (a `u32`; 0
+/// when it drew from the CPU), kept in egui's temporary memory under this id.
+pub fn engine_drawn_id() -> egui::Id {
+    egui::Id::new("nvlab_network_engine_drawn")
 }
 
 /// The radius (points) of the disc around its node that a vesicle is drawn in, as of last
@@ -144,7 +151,7 @@ pub fn show(
     if response.double_clicked() {
         *view = ViewState::default();
     }
-    let w = &sim.world;
+    let w = sim.world();
     let g = &w.graph;
     let n = g.n();
     let legend_top = 24.0 + 18.0 * w.species.len() as f32;
@@ -227,8 +234,12 @@ pub fn show(
     let mut tracked_at = None;
     let mut note = None;
     if let Some(pool) = w.pool() {
-        let live = pool.live;
         let gpu = draw == VesicleDraw::Gpu;
+        // On the GPU engine with wgpu the instances are written on the device from the
+        // engine's own buffer; the pool (read back now and then) serves clicks and the
+        // followed vesicle only.
+        let feed = if gpu { sim.population_buffer() } else { None };
+        let live = feed.map_or(pool.live, |(_, live)| live as usize);
         let budget = if gpu { GPU_DRAW_BUDGET } else { DRAW_BUDGET };
         let every = live.div_ceil(budget).max(1);
         let colors: Vec<Color32> = (0..ns).map(|k| super::species_color(w, k)).collect();
@@ -238,11 +249,17 @@ pub fn show(
         // Past about this many dots a node's disc is full: more would only cost frame time (fill
         // rate on the GPU, tessellation with the painter), and the halo already tells the count.
         let per_node = ((spread / dot).powi(2) * 1.5).clamp(20.0, 400.0) as u32;
+        // From the engine's buffer there is no per-node count: draw one in `every` so that
+        // about a disc-full per node is drawn in all (the busier nodes get more).
+        let every =
+            if feed.is_some() { live.div_ceil(per_node as usize * n).max(every) } else { every };
         let mut at_node = vec![0u32; n];
         let mut capped = false;
         let mut drawn = 0usize;
-        let mut instances = Vec::with_capacity(if gpu { live / every + 1 } else { 0 });
-        for s in 0..pool.len() {
+        let mut instances =
+            Vec::with_capacity(if gpu && feed.is_none() { live / every + 1 } else { 0 });
+        let scan = feed.is_none() || click.is_some() || tracked.is_some();
+        for s in (0..pool.len()).filter(|_| scan) {
             if !pool.alive[s] {
                 continue;
             }
@@ -262,12 +279,14 @@ pub fn show(
             // Its species docked at its node this step: drawn brighter (as the white ring).
             let docked = w.docks.get(species * n + to).is_some_and(|&d| d > 0.0);
             if gpu {
-                instances.push(VesicleInstance {
-                    from: from as u32,
-                    to: to as u32,
-                    species_flags: species as u32 | if docked { FLASH } else { 0 },
-                    hash: vesicle_gpu::jitter_hash(pool.id[s]),
-                });
+                if feed.is_none() {
+                    instances.push(VesicleInstance {
+                        from: from as u32,
+                        to: to as u32,
+                        species_flags: species as u32 | if docked { FLASH } else { 0 },
+                        hash: vesicle_gpu::jitter_hash(pool.id[s]),
+                    });
+                }
                 // Positions on the CPU only where a click or the followed vesicle needs them.
                 if click.is_none() && !is_tracked {
                     continue;
@@ -308,9 +327,26 @@ pub fn show(
                 colors,
                 instances,
             };
-            painter.add(egui_wgpu::Callback::new_paint_callback(rect, VesicleCallback { frame }));
+            let drawn = feed.map_or(0, |(_, live)| live.div_ceil(every as u32));
+            ui.ctx().data_mut(|d| d.insert_temp(engine_drawn_id(), drawn));
+            let engine = feed.map(|(population, live)| EngineFeed {
+                population: population.clone(),
+                live,
+                every: every as u32,
+                nodes: n as u32,
+                docked: w.docks.iter().map(|&d| u32::from(d > 0.0)).collect(),
+            });
+            painter.add(egui_wgpu::Callback::new_paint_callback(
+                rect,
+                VesicleCallback { frame, engine },
+            ));
         }
-        if every > 1 || capped {
+        if feed.is_some() {
+            note = Some(format!(
+                "{live} vesicles, drawn from the GPU engine's buffer{}",
+                if every > 1 { format!(" (1 in {every})") } else { String::new() }
+            ));
+        } else if every > 1 || capped {
             note = Some(format!(
                 "{live} vesicles: showing at most {per_node} per node{}",
                 if every > 1 { format!(" (1 in {every})") } else { String::new() }

@@ -25,7 +25,7 @@ fn time_plot(id: &str, height: f32, width: f32) -> Plot<'static> {
 /// Draws the plots.
 pub fn show(ui: &mut egui::Ui, sim: &Simulation) {
     let h = &sim.history;
-    let w = &sim.world;
+    let w = sim.world();
     let buckets = (ui.available_width() as usize).max(100);
     let height = ui.available_height().max(80.0);
     let has_host = h.loss.iter().any(|v| v.is_finite());

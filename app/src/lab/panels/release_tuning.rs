@@ -27,7 +27,7 @@ pub fn show(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>)
             .small()
             .weak(),
     );
-    let original = &sim.world.preset.species;
+    let original = &sim.world().preset.species;
     let mut species = original.clone();
     if ui.available_width() >= SIDE_BY_SIDE {
         ui.columns(2, |cols| {
@@ -155,7 +155,7 @@ fn fmt3(v: f32) -> String {
 
 /// The live readout: gain and shift over nodes, channel sums, host loss.
 fn readout(ui: &mut egui::Ui, sim: &Simulation) {
-    let w = &sim.world;
+    let w = sim.world();
     let m = &w.modulation;
     ui.label(RichText::new("Live effect").strong());
     paint_histogram(ui, "gain g", &m.gain, 1.0, Color32::from_rgb(110, 190, 250));
@@ -261,7 +261,7 @@ fn sparkline(ui: &mut egui::Ui, series: &[f64], color: Color32) {
 
 /// The last step's total of the channel an operator writes, with a label, if it has one.
 fn effect(sim: &Simulation, totals: &[f64], k: usize, op: &ReleaseOp) -> Option<(String, f64)> {
-    let w = &sim.world;
+    let w = sim.world();
     let t = |c: usize| totals.get(c).copied().unwrap_or(0.0);
     let index = |name: &str| w.species.iter().position(|s| s.name == name);
     Some(match op {
@@ -290,7 +290,7 @@ fn effect(sim: &Simulation, totals: &[f64], k: usize, op: &ReleaseOp) -> Option<
 /// Every operator of every species, as sliders.
 fn sliders(ui: &mut egui::Ui, sim: &Simulation, species: &mut [nv_core::species::Species]) {
     let mut any = false;
-    let totals = channel_totals(&sim.world.releases);
+    let totals = channel_totals(&sim.world().releases);
     ui.spacing_mut().slider_width = (ui.available_width() - 140.0).clamp(80.0, 220.0);
     for (k, s) in species.iter_mut().enumerate() {
         if s.releases.is_empty() {

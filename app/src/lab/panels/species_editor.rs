@@ -72,7 +72,7 @@ struct Context<'a> {
 pub fn show(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>) {
     let id = egui::Id::new("nv_species_editor_state");
     let mut state: EditorState = ui.ctx().data(|d| d.get_temp(id)).unwrap_or_default();
-    let world = &sim.world;
+    let world = sim.world();
     let original = &world.preset.species;
     let mut species = original.clone();
     let mut rebuild: Option<Vec<Species>> = None;
@@ -1279,13 +1279,13 @@ mod tests {
         for _ in 0..5 {
             sim.step();
         }
-        let alive = sim.world.pool().map(|p| p.len());
-        let mut list = sim.world.preset.species.clone();
+        let alive = sim.world().pool().map(|p| p.len());
+        let mut list = sim.world().preset.species.clone();
         rename_species(&mut list, 1, "damper").expect("a fresh name is accepted");
         sim.edit_species(list).expect("a consistent rename is a valid live edit");
-        assert_eq!(sim.world.pool().map(|p| p.len()), alive, "every vesicle is kept");
+        assert_eq!(sim.world().pool().map(|p| p.len()), alive, "every vesicle is kept");
         let twin = sim.twin.as_ref().expect("twin mode has a twin");
-        for w in [&sim.world, twin] {
+        for w in [sim.world(), twin] {
             assert_eq!(w.preset.species[1].name, "damper");
             assert!(matches!(&w.preset.species[0].releases[1],
                 ReleaseOp::EmissionGain { species, .. } if species == "damper"));
@@ -1296,7 +1296,7 @@ mod tests {
     #[test]
     fn a_bad_edit_leaves_the_world_as_it_was() {
         let mut sim = load("activator_inhibitor.ron", nv_core::Mode::Twin);
-        let before = sim.world.preset.species.clone();
+        let before = sim.world().preset.species.clone();
         let mut list = before.clone();
         list[0].absorption = 2.0;
         assert!(sim.edit_species(list).is_err());
@@ -1306,14 +1306,14 @@ mod tests {
         let mut list = before.clone();
         list.push(new_species("extra", 2));
         assert!(sim.edit_species(list).is_err(), "a live edit keeps the count");
-        assert_eq!(sim.world.preset.species, before);
+        assert_eq!(sim.world().preset.species, before);
         assert_eq!(sim.twin.as_ref().map(|t| &t.preset.species), Some(&before));
     }
 
     #[test]
     fn add_duplicate_and_delete_rebuild_valid_worlds() {
         let sim = load("activator_inhibitor.ron", nv_core::Mode::Particle);
-        let mut list = sim.world.preset.species.clone();
+        let mut list = sim.world().preset.species.clone();
         duplicate_species(&mut list, 0);
         let name = unique_name(&list, "species");
         list.push(new_species(&name, list.len()));
@@ -1321,10 +1321,10 @@ mod tests {
             list[3].releases.push(new_release(kind, "activator"));
         }
         remove_species(&mut list, 1);
-        let mut preset = sim.world.preset.clone();
+        let mut preset = sim.world().preset.clone();
         preset.species = list;
         let rebuilt = sim.rebuilt(preset, nv_core::Mode::Particle).expect("the edited list builds");
-        assert_eq!(rebuilt.world.species.len(), 3);
+        assert_eq!(rebuilt.world().species.len(), 3);
     }
 
     /// Draws every section of every species of every shipped preset (and the tuning panel)
@@ -1344,7 +1344,7 @@ mod tests {
             let mut sim =
                 Simulation::load(&path, nv_core::Mode::Twin).expect("shipped presets load");
             sim.step();
-            let world = &sim.world;
+            let world = sim.world();
             let cx = Context {
                 graph: &world.graph,
                 meta: world.preset.meta.iter().map(|m| m.name.clone()).collect(),

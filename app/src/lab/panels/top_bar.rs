@@ -2,6 +2,7 @@
 
 use eframe::egui::{self, RichText};
 use nv_core::Mode;
+use nv_core::backend::BackendKind;
 
 use crate::lab::command::AppCommand;
 use crate::lab::sim::Simulation;
@@ -16,6 +17,42 @@ pub struct Readout<'a> {
     pub renderer_details: &'a str,
     /// Whether the renderer is a fallback (wgpu could not start): shown in a warning colour.
     pub fallback: bool,
+    /// Why the GPU engine cannot be chosen (`None`: it can).
+    pub gpu_unavailable: Option<&'a str>,
+}
+
+/// The backend switch: CPU or GPU, the GPU disabled with the reason when it cannot be had.
+fn backend(
+    ui: &mut egui::Ui,
+    sim: &Simulation,
+    gpu_unavailable: Option<&str>,
+    out: &mut Vec<AppCommand>,
+) {
+    ui.label(RichText::new("Backend").weak());
+    let now = sim.backend();
+    let cpu = ui
+        .selectable_label(now == BackendKind::Cpu, "CPU")
+        .on_hover_text("The CPU engine: every mode");
+    if cpu.clicked() && now != BackendKind::Cpu {
+        out.push(AppCommand::SetBackend(BackendKind::Cpu));
+    }
+    let gpu_tip = match (gpu_unavailable, sim.gpu.as_ref()) {
+        (Some(why), _) => format!("The GPU engine is not available: {why}"),
+        (None, Some(ctx)) => format!(
+            "The GPU engine on {}: the population stays on the device (particle mode; the \
+             world moves over with its state)",
+            ctx.adapter_name()
+        ),
+        (None, None) => "The GPU engine is not available: no wgpu device".to_owned(),
+    };
+    let enabled = gpu_unavailable.is_none() && sim.gpu.is_some();
+    let gpu = ui
+        .add_enabled(enabled, egui::Button::selectable(now == BackendKind::Gpu, "GPU"))
+        .on_hover_text(&gpu_tip)
+        .on_disabled_hover_text(&gpu_tip);
+    if gpu.clicked() && now != BackendKind::Gpu {
+        out.push(AppCommand::SetBackend(BackendKind::Gpu));
+    }
 }
 
 /// Draws the bar.
@@ -56,9 +93,9 @@ pub fn show(
         let resp = ui.add(egui::TextEdit::singleline(seed_text).desired_width(90.0));
         if resp.lost_focus() {
             match seed_text.trim().parse::<u64>() {
-                Ok(s) if s != sim.world.preset.seed => out.push(AppCommand::SetSeed(s)),
+                Ok(s) if s != sim.world().preset.seed => out.push(AppCommand::SetSeed(s)),
                 Ok(_) => {}
-                Err(_) => *seed_text = sim.world.preset.seed.to_string(),
+                Err(_) => *seed_text = sim.world().preset.seed.to_string(),
             }
         }
         ui.separator();
@@ -74,8 +111,7 @@ pub fn show(
             }
         }
         ui.separator();
-        ui.label(RichText::new("Backend: CPU").weak())
-            .on_hover_text("The GPU engine is not built yet; the CPU engine runs everything.");
+        backend(ui, sim, readout.gpu_unavailable, out);
         let renderer = RichText::new(format!("Renderer: {}", readout.renderer));
         let renderer = if readout.fallback {
             renderer.color(egui::Color32::from_rgb(230, 160, 60))
@@ -84,19 +120,21 @@ pub fn show(
         };
         ui.label(renderer).on_hover_text(readout.renderer_details);
         ui.separator();
-        let alive = sim.world.pool().map_or_else(
+        let alive = sim.world().pool().map(|_| sim.population()).map_or_else(
             || {
                 format!(
                     "{:.0} expected",
-                    (0..sim.world.species.len()).map(|k| sim.world.free(k)).sum::<f64>()
+                    (0..sim.world().species.len()).map(|k| sim.world().free(k)).sum::<f64>()
                 )
             },
-            |p| p.live.to_string(),
+            |live| live.to_string(),
         );
-        let dropped: f64 = sim.world.totals.dropped.iter().sum();
+        let dropped: f64 = sim.world().totals.dropped.iter().sum();
         ui.label(format!(
             "step {} · {:.0} fps · {:.0} steps/s · {alive} vesicles",
-            sim.world.step, readout.fps, sim.steps_per_s
+            sim.world().step,
+            readout.fps,
+            sim.steps_per_s
         ));
         if dropped > 0.0 {
             ui.label(
