@@ -211,3 +211,55 @@ fn clicking_a_vesicle_follows_it() {
         "the inspector shows the followed vesicle"
     );
 }
+
+#[test]
+fn dragging_a_node_moves_it_and_dragging_elsewhere_pans() {
+    let mut h = lab(preset("tiny_chain.ron"));
+    h.run_steps(2);
+    let positions = |h: &Harness<'_, LabApp>| -> Vec<Pos2> {
+        h.ctx.data(|d| d.get_temp(node_positions_id())).expect("the view records its nodes")
+    };
+    let before = positions(&h);
+    let drag = |h: &mut Harness<'_, LabApp>, from: Pos2, to: Pos2| {
+        h.event(egui::Event::PointerMoved(from));
+        h.event(egui::Event::PointerButton {
+            pos: from,
+            button: egui::PointerButton::Primary,
+            pressed: true,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+        for k in 1..=4 {
+            h.event(egui::Event::PointerMoved(from + (to - from) * (k as f32 / 4.0)));
+            h.step();
+        }
+        h.event(egui::Event::PointerButton {
+            pos: to,
+            button: egui::PointerButton::Primary,
+            pressed: false,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.run_steps(2);
+    };
+    // Node 2 follows the pointer; the other nodes stay where they were.
+    let target = before[2] + egui::vec2(0.0, 120.0);
+    drag(&mut h, before[2], target);
+    let after = positions(&h);
+    assert!(after[2].distance(target) < 2.0, "node 2 at {:?}, wanted {target:?}", after[2]);
+    for i in [0, 1, 3, 4] {
+        assert!(
+            after[i].distance(before[i]) < 0.5,
+            "node {i} moved: {:?} → {:?}",
+            before[i],
+            after[i]
+        );
+    }
+    // A drag on empty space pans every node by the same amount.
+    let empty = before[0] + egui::vec2(0.0, -150.0);
+    drag(&mut h, empty, empty + egui::vec2(40.0, 0.0));
+    let panned = positions(&h);
+    for i in 0..5 {
+        let d = panned[i] - after[i];
+        assert!((d.x - 40.0).abs() < 2.0 && d.y.abs() < 1.0, "node {i} moved by {d:?}");
+    }
+}

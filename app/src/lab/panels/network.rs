@@ -1,6 +1,7 @@
 //! The network view: nodes coloured by activity, density halos, pathway traces as edge width,
-//! and the vesicles as species-coloured dots, moving along their edges in slow motion. Drag to
-//! pan, scroll to zoom, click a node to inspect it or a vesicle to follow it.
+//! and the vesicles as species-coloured dots, moving along their edges in slow motion. Drag a
+//! node to move it, drag elsewhere to pan, scroll to zoom, click a node to inspect it or a
+//! vesicle to follow it.
 //!
 //! With the wgpu renderer the dots are instanced quads drawn by a paint callback
 //! (`lab/vesicle_gpu.rs`); with glow they are egui circles. Either way at most a disc-full per
@@ -102,6 +103,57 @@ impl Transform {
     }
 }
 
+impl Transform {
+    /// The layout coordinates drawn at screen point `q`.
+    fn inverse(&self, q: Pos2) -> [f32; 2] {
+        let d = q - self.center;
+        [self.mid[0] + d.x / self.scale, self.mid[1] + d.y / self.scale]
+    }
+}
+
+/// A drag that starts on a node moves that node (and the vesicles drawn around it) for the
+/// rest of this world; any other drag pans the view. The node being dragged is kept in egui's
+/// temporary memory between frames.
+fn drag_node_or_pan(
+    ui: &egui::Ui,
+    response: &egui::Response,
+    tf: &Transform,
+    node_r: f32,
+    moved: &mut [[f32; 2]],
+    pos: &mut [Pos2],
+    view: &mut ViewState,
+) {
+    let dragging_id = egui::Id::new("nvlab_dragging_node");
+    // Hit-test where the button went down: by the time a drag is recognised the pointer has
+    // already left the node.
+    if response.drag_started()
+        && let Some(p) = ui.input(|i| i.pointer.press_origin())
+    {
+        let hit = (0..pos.len())
+            .map(|i| (i, pos[i].distance(p)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .filter(|&(_, d)| d <= node_r + 3.0)
+            .map(|(i, _)| i);
+        ui.ctx().data_mut(|d| d.insert_temp::<Option<usize>>(dragging_id, hit));
+    }
+    let node = ui.ctx().data(|d| d.get_temp::<Option<usize>>(dragging_id)).flatten();
+    if response.dragged() {
+        match (node, response.interact_pointer_pos()) {
+            (Some(i), Some(p)) if i < pos.len() => {
+                moved[i] = tf.inverse(p);
+                pos[i] = p;
+            }
+            _ => {
+                let d = response.drag_delta();
+                view.pan = [view.pan[0] + d.x, view.pan[1] + d.y];
+            }
+        }
+    }
+    if response.drag_stopped() {
+        ui.ctx().data_mut(|d| d.insert_temp::<Option<usize>>(dragging_id, None));
+    }
+}
+
 /// The spike rate (spikes per second) a spiking host's node colour shows as activity 1.
 const SPIKING_RATE_SCALE: f32 = 20.0;
 
@@ -138,10 +190,6 @@ pub fn show(
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let rect = response.rect;
     painter.rect_filled(rect, 0.0, Color32::from_rgb(18, 20, 26));
-    if response.dragged() {
-        let d = response.drag_delta();
-        view.pan = [view.pan[0] + d.x, view.pan[1] + d.y];
-    }
     if response.hovered() {
         let scroll = ui.input(|i| i.smooth_scroll_delta.y);
         if scroll != 0.0 {
@@ -158,10 +206,20 @@ pub fn show(
     let side = (rect.width() * 0.22).min(rect.height() * 0.4).clamp(90.0, 240.0);
     let right = if matches!(w.host, nv_core::host::Host::Mlp(_)) { side + 40.0 } else { 40.0 };
     let tf = Transform::new(&g.pos, rect, [130.0, legend_top.min(120.0), right, 90.0], view);
-    let pos: Vec<Pos2> = g.pos.iter().map(|&p| tf.at(p)).collect();
-    ui.ctx().data_mut(|d| d.insert_temp(node_positions_id(), pos.clone()));
     let node_r =
         (tf.scale * 0.35 / (n as f32).sqrt().max(1.0)).clamp(2.5, 14.0) * view.zoom.sqrt().min(2.0);
+    // Nodes the person dragged keep their place for this world (layout coordinates).
+    let moved_id = egui::Id::new(("nvlab_moved_nodes", &w.preset.name, n, g.m()));
+    let mut moved: Vec<[f32; 2]> = ui.ctx().data(|d| d.get_temp(moved_id)).unwrap_or_default();
+    if moved.len() != n || response.double_clicked() {
+        moved = g.pos.clone();
+    }
+    let mut pos: Vec<Pos2> = moved.iter().map(|&p| tf.at(p)).collect();
+    drag_node_or_pan(ui, &response, &tf, node_r, &mut moved, &mut pos, view);
+    ui.ctx().data_mut(|d| {
+        d.insert_temp(moved_id, moved.clone());
+        d.insert_temp(node_positions_id(), pos.clone());
+    });
 
     // Edges, with pathway traces as width and colour.
     let max_pi = w.pathway.iter().copied().fold(0.0f32, f32::max).max(1e-6);
@@ -323,7 +381,7 @@ pub fn show(
                     species_count: ns as u32,
                     ..Default::default()
                 },
-                nodes: g.pos.clone(),
+                nodes: moved.clone(),
                 colors,
                 instances,
             };
