@@ -129,35 +129,34 @@ fn switching_cpu_gpu_cpu_mid_run_continues_as_a_cpu_only_run() {
 }
 
 #[test]
-fn gpu_is_refused_in_density_mode_and_the_world_is_kept() {
-    if !adapter_or_skip("gpu_is_refused_in_density_mode_and_the_world_is_kept") {
+fn gpu_is_refused_in_twin_mode_and_density_runs_on_it() {
+    if !adapter_or_skip("gpu_is_refused_in_twin_mode_and_density_runs_on_it") {
         return;
     }
     let mut h = lab_on_wgpu("tiny_chain.ron");
-    click(&mut h, "Density");
-    assert_eq!(h.state().sim().mode, Mode::Density);
+    click(&mut h, "Twin");
+    assert_eq!(h.state().sim().mode, Mode::Twin);
     steps(&mut h, 12);
     let before = state(h.state().sim());
 
     click(&mut h, "GPU");
     assert_eq!(h.state().sim().backend(), BackendKind::Cpu, "stays on the CPU");
     assert!(
-        h.query_by_label_contains("density mode runs on the CPU engine").is_some(),
+        h.query_by_label_contains("twin mode runs on the CPU engine").is_some(),
         "the window says why"
     );
     assert_eq!(state(h.state().sim()), before, "the world is kept as it was");
     steps(&mut h, 3);
     assert_eq!(h.state().sim().world().step, 15, "and runs on");
 
-    // On the GPU, switching to density mode goes back to the CPU and says so.
-    click(&mut h, "Particles");
-    click(&mut h, "GPU");
-    assert_eq!(h.state().sim().backend(), BackendKind::Gpu, "particles run on the GPU");
+    // The mean field alone runs on the GPU engine and advances there.
     click(&mut h, "Density");
     assert_eq!(h.state().sim().mode, Mode::Density);
-    assert_eq!(h.state().sim().backend(), BackendKind::Cpu, "density went back to the CPU");
-    assert!(
-        h.query_by_label_contains("density mode runs on the CPU engine").is_some(),
-        "the window says why"
-    );
+    click(&mut h, "GPU");
+    assert_eq!(h.state().sim().backend(), BackendKind::Gpu, "density runs on the GPU");
+    let at = h.state().sim().world().step;
+    steps(&mut h, 5);
+    click(&mut h, "CPU");
+    assert_eq!(h.state().sim().backend(), BackendKind::Cpu);
+    assert_eq!(h.state().sim().world().step, at + 5, "the GPU steps were kept");
 }

@@ -155,7 +155,7 @@ impl Simulation {
 
     /// Moves the main world to the `kind` engine, keeping its whole state (step, population,
     /// host): the run continues where it was. When the GPU engine cannot take it (twin mode,
-    /// density mode, an unsupported release, the device's limits, no device), the world stays
+    /// an unsupported release, the device's limits, no device), the world stays
     /// on the CPU, unchanged, and the error says why.
     pub fn set_backend(&mut self, kind: BackendKind) -> Result<(), String> {
         match kind {
