@@ -359,35 +359,49 @@ impl World {
         self.finish_step(events, warning);
     }
 
-    /// Stages 1 and 2 of a step: the host update and the fields (kernels and their running
-    /// sums). A backend that moves the population elsewhere (the GPU) calls this, runs stage 3
-    /// and the births itself, then calls [`World::finish_step`].
+    /// Stages 1 and 2 of a step on the CPU: the host update and the fields (kernels and their
+    /// running sums). A backend that moves the population and the kernels elsewhere (the GPU)
+    /// calls [`World::prepare_host`] instead, runs stage 2, stage 3 and the births itself, then
+    /// calls [`World::finish_step`].
     pub fn prepare_step(&mut self) {
+        self.prepare_host();
+        self.prepare_kernels();
+    }
+
+    /// Stage 1 of a step and the effective weights w + Δw the kernels read: the part of
+    /// [`World::prepare_step`] a backend that computes the kernels itself (the GPU) runs.
+    pub fn prepare_host(&mut self) {
         // 1. Host update with the modulation of the previous step.
         self.host_phase();
-
-        // 2. Fields of the step.
         for (e, w) in self.effective_weight.iter_mut().enumerate() {
             *w = self.weight[e] + self.modulation.weight_delta[e];
         }
-        {
-            let inputs = KernelInputs {
-                weight: &self.effective_weight,
-                activity: &self.signals.activity,
-                density: &self.counts,
-                pathway: &self.pathway,
-            };
-            let particles = matches!(self.population, Population::Particles(_));
-            for (k, s) in self.species.iter().enumerate() {
-                if self.kernel_fresh[k] {
-                    continue;
-                }
-                kernel_probabilities(s, &self.graph, &inputs, &mut self.kernel[k]);
-                if particles {
-                    cumulative(&self.graph, s.direction, &self.kernel[k], &mut self.kernel_cdf[k]);
-                }
-                self.kernel_fresh[k] = s.kernel_is_static();
+    }
+
+    /// The effective weight w + Δw per edge, as of the last [`World::prepare_host`].
+    pub fn effective_weight(&self) -> &[f32] {
+        &self.effective_weight
+    }
+
+    /// Stage 2 of a step on the CPU: the kernels and, in particle mode, their running sums,
+    /// for every species whose kernel is not both static and already computed.
+    fn prepare_kernels(&mut self) {
+        let inputs = KernelInputs {
+            weight: &self.effective_weight,
+            activity: &self.signals.activity,
+            density: &self.counts,
+            pathway: &self.pathway,
+        };
+        let particles = matches!(self.population, Population::Particles(_));
+        for (k, s) in self.species.iter().enumerate() {
+            if self.kernel_fresh[k] {
+                continue;
             }
+            kernel_probabilities(s, &self.graph, &inputs, &mut self.kernel[k]);
+            if particles {
+                cumulative(&self.graph, s.direction, &self.kernel[k], &mut self.kernel_cdf[k]);
+            }
+            self.kernel_fresh[k] = s.kernel_is_static();
         }
     }
 

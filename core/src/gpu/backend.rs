@@ -1,12 +1,15 @@
-//! The GPU engine as a [`Backend`]: the population lives on the device; the host, the fields
-//! and the emission counts stay on the CPU.
+//! The GPU engine as a [`Backend`]: the population and the migration kernels live on the
+//! device; the host and the emission counts stay on the CPU.
 //!
-//! One step: the world's [`World::prepare_step`] (host, kernels) runs on the CPU; the CPU
-//! draws the emission counts per (species, node) with the CPU's own sampler and uploads them
-//! with their payloads, the activity and the kernels' running sums (O(nodes + moves)); one
-//! submission runs `decay_dock_hop` → `scan` (live flags) → `scan` (births) → `compact` (into
-//! the other population buffer) → `emit` (births behind the living); one read-back brings the
-//! tallies and release sums (O(nodes + edges + tracked cascades)); then
+//! One step: the world's [`World::prepare_host`] (host, effective weights) runs on the CPU;
+//! the CPU draws the emission counts per (species, node) with the CPU's own sampler and
+//! uploads them with their payloads, the activity and the kernels' inputs (effective weights,
+//! pathway traces, signals, free counts: O(nodes + edges), `particle_kernel.rs`); one
+//! submission runs `kernel` (the kernels and their running sums, skipped once every species'
+//! kernel is static and computed) → `decay_dock_hop` → `scan` (live flags) → `scan` (births)
+//! → `compact` (into the other population buffer) → `emit` (births behind the living); one
+//! read-back brings the tallies, release sums and, when `kernel` ran, the kernel
+//! probabilities into [`World::kernel`] (O(nodes + moves + tracked cascades)); then
 //! [`World::finish_step`] (modulation, pathways) runs on the CPU. Every draw is keyed by
 //! stable id as on the CPU, and the living stay dense and in id order, so the GPU population
 //! is, vesicle for vesicle, the CPU's (checked by `core/tests/gpu_parity.rs`).
@@ -31,9 +34,9 @@ use super::buffers::{self, read_back_many, storage, storage_init, uniform_init, 
 use super::context::{GpuContext, GpuError};
 use super::density::GpuDensity;
 use super::layout::{
-    CASCADE_ARRAYS, EVENTS, GpuMoveCdf, GpuSpecies, GpuStepParams, GpuVesicle, join,
-    species_params, split,
+    CASCADE_ARRAYS, EVENTS, GpuSpecies, GpuStepParams, GpuVesicle, join, species_params, split,
 };
+use super::particle_kernel::ParticleKernel;
 use super::stages::{compact, decay_dock_hop, emit, scan};
 
 /// Storage buffers the largest stage binds (`decay_dock_hop.wgsl`).
@@ -106,6 +109,8 @@ struct Device {
     constants: wgpu::Buffer,
     forward_len_at: u32,
     move_edge_at: u32,
+    /// The fields stage, which writes `kernel_cdf`.
+    kernel: ParticleKernel,
     kernel_cdf: wgpu::Buffer,
     receptors: wgpu::Buffer,
     activity: wgpu::Buffer,
@@ -333,6 +338,7 @@ impl GpuBackend {
             constants: storage_init(ctx, "constants", bytemuck::cast_slice(&constants)),
             forward_len_at,
             move_edge_at,
+            kernel: ParticleKernel::new(ctx, world)?,
             kernel_cdf: storage(ctx, "kernel cdf", (s * moves) as u64 * 8),
             receptors: storage_init(ctx, "receptors", bytemuck::cast_slice(&receptors)),
             activity: storage(ctx, "activity", 4 * n as u64),
@@ -366,7 +372,7 @@ impl GpuBackend {
         let oom_scope = ctx.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
         let device_scope = ctx.device.push_error_scope(wgpu::ErrorFilter::Validation);
 
-        world.prepare_step();
+        world.prepare_host();
         let t = world.step;
         let t32 = t as u32;
         let dt = world.preset.dt;
@@ -423,13 +429,6 @@ impl GpuBackend {
         };
         q.write_buffer(&d.params, 0, bytemuck::bytes_of(&params));
         q.write_buffer(&d.activity, 0, bytemuck::cast_slice(&world.signals.activity));
-        let cdf: Vec<GpuMoveCdf> = world
-            .kernel_cdf
-            .iter()
-            .flatten()
-            .map(|c| GpuMoveCdf { cdf: c.cdf, target_node: c.target })
-            .collect();
-        q.write_buffer(&d.kernel_cdf, 0, bytemuck::cast_slice(&cdf));
         q.write_buffer(&d.births, 4 * d.len as u64, bytemuck::cast_slice(&counts));
         q.write_buffer(&d.payloads, 0, bytemuck::cast_slice(&payloads));
         let items = d.len + cells as u32;
@@ -452,6 +451,8 @@ impl GpuBackend {
         // The step's passes.
         let (from, to) = (&d.pools[d.current], &d.pools[1 - d.current]);
         let mut encoder = ctx.device.create_command_encoder(&Default::default());
+        let kernel_recorded =
+            d.kernel.record(ctx, &mut encoder, world, &d.receptors, &d.kernel_cdf)?;
         encoder.clear_buffer(&d.acc, 0, None);
         encoder.clear_buffer(&d.tallies, 0, Some(4 * d.tally.cascade_at as u64));
         encoder.clear_buffer(
@@ -539,15 +540,20 @@ impl GpuBackend {
             return Err(GpuError::Device(e.to_string()));
         }
 
-        // One read-back: tallies, release sums, totals.
-        let out = read_back_many(
-            ctx,
-            &[
-                (&d.tallies, 0, 4 * d.tally.words()),
-                (&d.acc, 0, 8 * (n * world.releases.stride) as u64),
-                (&d.totals, 0, 8),
-            ],
-        )?;
+        // One read-back: tallies, release sums, totals, and the kernels when they were computed.
+        let mut ranges = vec![
+            (&d.tallies, 0, 4 * d.tally.words()),
+            (&d.acc, 0, 8 * (n * world.releases.stride) as u64),
+            (&d.totals, 0, 8),
+        ];
+        if kernel_recorded {
+            let (buffer, bytes) = d.kernel.probabilities();
+            ranges.push((buffer, 0, bytes));
+        }
+        let out = read_back_many(ctx, &ranges)?;
+        if kernel_recorded {
+            d.kernel.store_probabilities(&words(&out[3]), world);
+        }
         let tallies = words(&out[0]);
         let acc = words(&out[1]);
         let totals = words(&out[2]);

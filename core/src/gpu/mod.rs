@@ -11,6 +11,7 @@ pub mod context;
 pub mod density;
 pub mod density_bench;
 pub mod layout;
+mod particle_kernel;
 pub mod sources;
 pub mod stages;
 pub mod tables;
