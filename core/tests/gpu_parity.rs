@@ -7,6 +7,11 @@
 
 mod common;
 
+/// The mixed world of `determinism.rs`, with room for a million vesicles.
+fn mixed() -> String {
+    common::mixed_preset(1_000_000)
+}
+
 use std::path::Path;
 
 use nv_core::backend::{Backend, CpuBackend};
@@ -28,36 +33,6 @@ fn preset_world(name: &str) -> World {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets").join(format!("{name}.ron"));
     World::load(&path, Mode::Particle).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
-
-/// The determinism test's preset: content-dependent docking, payload fade, a cascade, a fixed
-/// lifetime, three release kinds and a density-coupled kernel.
-const MIXED: &str = r#"(
-    format: 1, name: "mixed", seed: 77, dt: 0.1, capacity: 1000000,
-    host: Graph((graph: WattsStrogatz(n: 200, k: 3, p: 0.2),
-                 stimuli: [(nodes: Range(0, 20), wave: Poisson(rate: 5.0, amplitude: 1.0))])),
-    pathway: (tau: Some(5.0)),
-    species: [
-        (
-            name: "a",
-            emission: (trigger: Activity, rate: 200.0, slope: 4.0, threshold: 0.5),
-            lifetime: (mean: 3.0),
-            kernel: (mobility: 2.0, direction: Both, alpha_pathway: 0.3, alpha_density: -0.01,
-                     density_species: Some("b")),
-            docking: (rate: 0.5, gain: 3.0, threshold: 0.2),
-            absorption: 0.5,
-            payload_fade: Some(4.0),
-            releases: [Gain((eta: 0.01)), EmissionGain(species: "b", amount: (eta: 0.02)),
-                       Cascade(species: "b", chi: 0.3)],
-        ),
-        (
-            name: "b",
-            emission: (trigger: Activity, rate: 20.0),
-            lifetime: (law: Fixed, mean: 1.5),
-            kernel: (mobility: 1.0, direction: Both, alpha_density: 0.05),
-            releases: [Shift((eta: -0.01)), Memory(Fixed(0.2)), Weight((eta: 0.001))],
-        ),
-    ],
-)"#;
 
 fn close(a: f64, b: f64, what: &str) {
     let scale = a.abs().max(b.abs()).max(1e-3);
@@ -202,8 +177,8 @@ fn run_both(ctx: &GpuContext, mut cpu: World, twin: World, steps: u64) {
 #[test]
 fn one_step_from_a_running_world_matches() {
     let Some(ctx) = common::gpu_context("one_step_from_a_running_world_matches") else { return };
-    let mut cpu = common::world(MIXED, Mode::Particle);
-    let mut twin = common::world(MIXED, Mode::Particle);
+    let mut cpu = common::world(&mixed(), Mode::Particle);
+    let mut twin = common::world(&mixed(), Mode::Particle);
     cpu.advance(40);
     twin.advance(40);
     assert!(cpu.pool().expect("particles").live > 100);
@@ -221,7 +196,12 @@ fn presets_match_over_200_steps() {
     }
     // The mixed world's emission gains run away after about 130 steps (on either engine):
     // 120 steps, as in the determinism test.
-    run_both(&ctx, common::world(MIXED, Mode::Particle), common::world(MIXED, Mode::Particle), 120);
+    run_both(
+        &ctx,
+        common::world(&mixed(), Mode::Particle),
+        common::world(&mixed(), Mode::Particle),
+        120,
+    );
 }
 
 #[test]
@@ -229,11 +209,11 @@ fn switching_backend_mid_run_keeps_the_state() {
     let Some(ctx) = common::gpu_context("switching_backend_mid_run_keeps_the_state") else {
         return;
     };
-    let mut reference = common::world(MIXED, Mode::Particle);
+    let mut reference = common::world(&mixed(), Mode::Particle);
     reference.advance(120);
 
     let mut cpu = CpuBackend::new();
-    cpu.load(common::world(MIXED, Mode::Particle)).expect("cpu load");
+    cpu.load(common::world(&mixed(), Mode::Particle)).expect("cpu load");
     cpu.advance(50).expect("cpu");
     let mut gpu = GpuBackend::new(ctx);
     gpu.load(cpu.store().expect("cpu store")).unwrap_or_else(|e| panic!("{}", e.error));
@@ -253,7 +233,7 @@ fn limits_and_recovery_keep_the_world() {
     // A capacity beyond the device's storage binding: the load fails, names the limit and
     // gives the world back as it was.
     let most = nv_core::gpu::backend::max_vesicles(&ctx.device.limits()).0;
-    let big = MIXED.replace("capacity: 1000000", &format!("capacity: {}", most + 1));
+    let big = common::mixed_preset(most as u64 + 1);
     let mut world = common::world(&big, Mode::Particle);
     world.advance(3);
     let err = gpu.load(world).expect_err("over the device's limit");
@@ -264,7 +244,7 @@ fn limits_and_recovery_keep_the_world() {
 
     // A density world loads (the GPU density engine: `gpu_density_backend.rs`), and recover()
     // gives it back as loaded.
-    let mut world = common::world(MIXED, Mode::Density);
+    let mut world = common::world(&mixed(), Mode::Density);
     world.advance(4);
     let rho = world.density().map(|d| d.rho.clone());
     gpu.load(world).expect("a density world loads");
@@ -274,7 +254,7 @@ fn limits_and_recovery_keep_the_world() {
     assert_eq!((back.step, back.density().map(|d| d.rho.clone())), (4, rho));
 
     // recover() gives the last good state: the world as loaded (or checkpointed).
-    let mut world = common::world(MIXED, Mode::Particle);
+    let mut world = common::world(&mixed(), Mode::Particle);
     world.advance(20);
     let counts = world.counts.clone();
     gpu.load(world).expect("load");
@@ -288,7 +268,7 @@ fn limits_and_recovery_keep_the_world() {
     gpu.advance(2).expect("gpu");
     let back = gpu.recover().expect("a last good state");
     assert_eq!(back.step, 25);
-    let mut reference = common::world(MIXED, Mode::Particle);
+    let mut reference = common::world(&mixed(), Mode::Particle);
     reference.advance(25);
     assert_same_population(&reference, &back);
 }

@@ -76,3 +76,39 @@ pub fn gpu_context(test: &str) -> Option<nv_core::gpu::GpuContext> {
         }
     }
 }
+
+/// A mixed world for determinism and parity tests: content-dependent docking, payload fade, a
+/// cascade, a fixed lifetime, three release kinds and a density-coupled kernel, with the
+/// population capped at `capacity` vesicles.
+#[allow(dead_code)]
+pub fn mixed_preset(capacity: u64) -> String {
+    format!(
+        r#"(
+    format: 1, name: "mixed", seed: 77, dt: 0.1, capacity: {capacity},
+    host: Graph((graph: WattsStrogatz(n: 200, k: 3, p: 0.2),
+                 stimuli: [(nodes: Range(0, 20), wave: Poisson(rate: 5.0, amplitude: 1.0))])),
+    pathway: (tau: Some(5.0)),
+    species: [
+        (
+            name: "a",
+            emission: (trigger: Activity, rate: 200.0, slope: 4.0, threshold: 0.5),
+            lifetime: (mean: 3.0),
+            kernel: (mobility: 2.0, direction: Both, alpha_pathway: 0.3, alpha_density: -0.01,
+                     density_species: Some("b")),
+            docking: (rate: 0.5, gain: 3.0, threshold: 0.2),
+            absorption: 0.5,
+            payload_fade: Some(4.0),
+            releases: [Gain((eta: 0.01)), EmissionGain(species: "b", amount: (eta: 0.02)),
+                       Cascade(species: "b", chi: 0.3)],
+        ),
+        (
+            name: "b",
+            emission: (trigger: Activity, rate: 20.0),
+            lifetime: (law: Fixed, mean: 1.5),
+            kernel: (mobility: 1.0, direction: Both, alpha_density: 0.05),
+            releases: [Shift((eta: -0.01)), Memory(Fixed(0.2)), Weight((eta: 0.001))],
+        ),
+    ],
+)"#
+    )
+}
