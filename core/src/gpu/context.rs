@@ -5,8 +5,6 @@
 //! [`rng_words_gpu`] runs `shaders/rng_golden.wgsl`, the check that the WGSL RNG computes the
 //! same bits as [`crate::rng::Rng::words`].
 
-use std::sync::mpsc;
-
 use wgpu::util::DeviceExt;
 
 use super::sources;
@@ -200,12 +198,6 @@ pub fn rng_words_gpu(
         usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
         mapped_at_creation: false,
     });
-    let readback = device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("rng_golden readback"),
-        size,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
     let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
         label: Some("rng_golden"),
         layout: &layout,
@@ -227,7 +219,6 @@ pub fn rng_words_gpu(
         pass.set_bind_group(0, &bind_group, &[]);
         pass.dispatch_workgroups((items.len() as u32).div_ceil(WORKGROUP_SIZE), 1, 1);
     }
-    encoder.copy_buffer_to_buffer(&outputs, 0, &readback, 0, size);
     ctx.queue.submit([encoder.finish()]);
 
     if let Some(e) = pollster::block_on(validation_scope.pop()) {
@@ -237,26 +228,12 @@ pub fn rng_words_gpu(
         return Err(GpuError::Device(e.to_string()));
     }
 
-    let (tx, rx) = mpsc::channel();
-    readback.slice(..).map_async(wgpu::MapMode::Read, move |result| {
-        // The receiver outlives the poll below; a failed send only means it is gone.
-        let _ = tx.send(result);
-    });
-    device
-        .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| GpuError::Readback(e.to_string()))?;
-    rx.recv()
-        .map_err(|e| GpuError::Readback(e.to_string()))?
-        .map_err(|e| GpuError::Readback(e.to_string()))?;
-    let words = {
-        let view = readback.get_mapped_range(..).map_err(|e| GpuError::Readback(e.to_string()))?;
-        view.chunks_exact(16)
-            .map(|c| {
-                let w = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
-                [w(0), w(4), w(8), w(12)]
-            })
-            .collect()
-    };
-    readback.unmap();
-    Ok(words)
+    let bytes = crate::gpu::buffers::read_back(ctx, &outputs, 0, size)?;
+    Ok(bytes
+        .chunks_exact(16)
+        .map(|c| {
+            let w = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
+            [w(0), w(4), w(8), w(12)]
+        })
+        .collect())
 }

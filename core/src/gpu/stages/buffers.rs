@@ -2,8 +2,6 @@
 //! inside error scopes, buffers from CPU arrays and back, and
 //! error scopes that turn wgpu's validation errors into [`GpuError`]s.
 
-use std::sync::mpsc;
-
 use wgpu::util::DeviceExt;
 
 use crate::gpu::{GpuContext, GpuError};
@@ -87,47 +85,9 @@ pub fn read(
     ctx: &GpuContext,
     buffers: &[(&wgpu::Buffer, usize)],
 ) -> Result<Vec<Vec<u8>>, GpuError> {
-    let mut encoder = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("readback") });
-    let mut staging = Vec::with_capacity(buffers.len());
-    for &(buffer, len) in buffers {
-        let size = (len.max(4) as wgpu::BufferAddress).next_multiple_of(4);
-        let s = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some("readback"),
-            size,
-            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        });
-        encoder.copy_buffer_to_buffer(buffer, 0, &s, 0, size.min(buffer.size()));
-        staging.push((s, len));
-    }
-    ctx.queue.submit([encoder.finish()]);
-    let (tx, rx) = mpsc::channel();
-    for (k, (s, _)) in staging.iter().enumerate() {
-        let tx = tx.clone();
-        s.slice(..).map_async(wgpu::MapMode::Read, move |result| {
-            // The receiver outlives the poll below; a failed send only means it is gone.
-            let _ = tx.send((k, result));
-        });
-    }
-    drop(tx);
-    ctx.device
-        .poll(wgpu::PollType::wait_indefinitely())
-        .map_err(|e| GpuError::Readback(e.to_string()))?;
-    for (_, result) in rx.iter() {
-        result.map_err(|e| GpuError::Readback(e.to_string()))?;
-    }
-    let mut out = Vec::with_capacity(staging.len());
-    for (s, len) in &staging {
-        let bytes = {
-            let view = s.get_mapped_range(..).map_err(|e| GpuError::Readback(e.to_string()))?;
-            view[..*len].to_vec()
-        };
-        s.unmap();
-        out.push(bytes);
-    }
-    Ok(out)
+    let ranges: Vec<(&wgpu::Buffer, u64, u64)> =
+        buffers.iter().map(|&(b, len)| (b, 0, len as u64)).collect();
+    crate::gpu::buffers::read_back_many(ctx, &ranges)
 }
 
 /// Little-endian bytes of 32-bit words (the GPU's layout).
