@@ -11,7 +11,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use nv_core::darwin3::mesh::{MeshModel, MeshSettings};
 use nv_core::darwin3::placement::AnnealSettings;
-use nv_core::darwin3::{Chunk, CoreCoord, Packet, PacketClass, Placement, place};
+use nv_core::darwin3::{Chunk, Placement, place};
 use nv_core::rng::{Rng, UniformSeq};
 
 /// A uniform index in `0..n`.
@@ -61,21 +61,6 @@ fn stress() -> (Vec<Chunk>, Vec<(usize, usize, f64)>) {
     (chunks, traffic)
 }
 
-fn random_packets(n: usize) -> Vec<Packet> {
-    let rng = Rng::new(3);
-    let mut seq = UniformSeq::new(&rng, 0, 0, 0);
-    let ends: Vec<CoreCoord> = (0..26 * 24).map(|i| CoreCoord::new(i % 26 - 1, i / 26)).collect();
-    let classes = [PacketClass::Spike, PacketClass::Write, PacketClass::Read, PacketClass::Reward];
-    (0..n)
-        .map(|_| Packet {
-            src: ends[index(&mut seq, ends.len())],
-            dst: ends[index(&mut seq, ends.len())],
-            class: classes[index(&mut seq, 4)],
-            inject_cycle: index(&mut seq, 1000) as u64,
-        })
-        .collect()
-}
-
 fn placement(c: &mut Criterion) {
     let mut group = c.benchmark_group("darwin3_placement");
     group.sample_size(10).warm_up_time(Duration::from_millis(500));
@@ -109,7 +94,7 @@ fn mesh(c: &mut Criterion) {
     group.sample_size(10).warm_up_time(Duration::from_millis(500));
     group.measurement_time(Duration::from_secs(3));
     for n in [100_000, 1_000_000] {
-        let packets = random_packets(n);
+        let packets = nv_core::darwin3::bench::random_packets(n, 3);
         let mut model = match MeshModel::new(MeshSettings::default()) {
             Ok(m) => m,
             Err(e) => panic!("default settings: {e}"),

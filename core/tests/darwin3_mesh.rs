@@ -47,22 +47,6 @@ fn random_graph(n: usize, edges: usize, seed: u64) -> Vec<(usize, usize, f64)> {
         .collect()
 }
 
-/// `n` random packets between tiles and host edges, all classes, injected in 0..1000.
-fn random_packets(n: usize, seed: u64) -> Vec<Packet> {
-    let rng = Rng::new(seed);
-    let mut seq = UniformSeq::new(&rng, 0, 2, 0);
-    let ends: Vec<CoreCoord> = (0..26 * 24).map(|i| CoreCoord::new(i % 26 - 1, i / 26)).collect();
-    let classes = [PacketClass::Spike, PacketClass::Write, PacketClass::Read, PacketClass::Reward];
-    (0..n)
-        .map(|_| Packet {
-            src: ends[index(&mut seq, ends.len())],
-            dst: ends[index(&mut seq, ends.len())],
-            class: classes[index(&mut seq, 4)],
-            inject_cycle: index(&mut seq, 1000) as u64,
-        })
-        .collect()
-}
-
 #[test]
 fn routes_go_x_first_and_hops_count_the_ejection() {
     let links: Vec<(CoreCoord, Direction)> =
@@ -115,7 +99,7 @@ fn a_train_on_one_route_is_pipelined_one_packet_per_flit_count() {
 /// link carries more flits than there are cycles, and the same input gives the same report.
 #[test]
 fn random_traffic_conserves_flits_and_only_delays() {
-    let packets = random_packets(10_000, 5);
+    let packets = nv_core::darwin3::bench::random_packets(10_000, 5);
     let mut mesh = MeshModel::new(MeshSettings::default()).expect("valid settings");
     let r = mesh.step(&packets, &[]).expect("valid packets");
     let free = MeshSettings { contention: false, ..MeshSettings::default() };
@@ -151,7 +135,7 @@ fn random_traffic_conserves_flits_and_only_delays() {
 #[test]
 fn strict_mode_drops_or_defers_what_arrives_after_a_tiny_budget() {
     let tiny = MeshSettings { clock_hz: 1.0e6, step_seconds: 50.0e-6, ..MeshSettings::default() };
-    let packets = random_packets(200, 9);
+    let packets = nv_core::darwin3::bench::random_packets(200, 9);
     let mut none = MeshModel::new(tiny).expect("valid settings");
     let r = none.step(&packets, &[]).expect("valid");
     assert!(r.overrun && !r.late.is_empty());

@@ -1,11 +1,13 @@
 //! Throughput of the emulator: a deterministic layered network (input → hidden layers) mapped
 //! with [`Mapping::west_block`], timed for mapping and for emulated neuron-steps per second.
-//! Used by `benches/darwin3.rs`.
+//! Used by `benches/darwin3_emulator.rs`; [`random_packets`] feeds the mesh bench and tests.
 
 use std::time::Instant;
 
 use super::emulator::{EmuConfig, Emulator};
+use super::geometry::CoreCoord;
 use super::mapping::Mapping;
+use super::packet::{Packet, PacketClass};
 use crate::rng::{Rng, UniformSeq};
 use crate::spiking::{InputSource, LifParams, NeuronKind, Population, SpikingNetwork, Synapse};
 
@@ -111,6 +113,24 @@ pub fn measure(neurons: u32, fan_in: u32, steps: u32) -> Result<Darwin3Bench, St
         neuron_steps_per_second: neurons as f64 * steps as f64 / secs,
         spikes_per_step: spikes as f64 / steps as f64,
     })
+}
+
+/// `n` random packets between tiles and host edges (x = −1 and 24), all classes, injected in
+/// cycles 0..1000; the same `seed`, the same packets.
+pub fn random_packets(n: usize, seed: u64) -> Vec<Packet> {
+    let rng = Rng::new(seed);
+    let mut seq = UniformSeq::new(&rng, 0, 2, 0);
+    let mut index = |n: usize| ((u64::from(seq.next_word()) * n as u64) >> 32) as usize;
+    let ends: Vec<CoreCoord> = (0..26 * 24).map(|i| CoreCoord::new(i % 26 - 1, i / 26)).collect();
+    let classes = [PacketClass::Spike, PacketClass::Write, PacketClass::Read, PacketClass::Reward];
+    (0..n)
+        .map(|_| Packet {
+            src: ends[index(ends.len())],
+            dst: ends[index(ends.len())],
+            class: classes[index(4)],
+            inject_cycle: index(1000) as u64,
+        })
+        .collect()
 }
 
 #[cfg(test)]
