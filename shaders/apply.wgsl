@@ -66,7 +66,7 @@ fn is_zero(row: u32, ch: u32) -> bool {
 // A multiplier relaxes in log space; at its default it stays put (as on the CPU).
 fn relax_multiplier(v: f32, k: f32) -> f32 {
     if v != 1.0 {
-        return pow(v, k);
+        return fast_pow(v, k);
     }
     return v;
 }
@@ -85,7 +85,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     // Relaxation toward the defaults.
     let k = params.relax;
     if k < 1.0 {
-        gain[i] = 1.0 + (gain[i] - 1.0) * k;
+        // 1 + (g − 1)·k in the form Mesa's compiler turns that lerp into (core/src/cpu/apply.rs).
+        gain[i] = gain[i] * k + (1.0 - k);
         shift[i] *= k;
         threshold[i] *= k;
         lr_mult[i] = relax_multiplier(lr_mult[i], k);

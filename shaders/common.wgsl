@@ -59,9 +59,64 @@ fn fast_exp(x: f32) -> f32 {
     let p = 1.0 + r * (1.0 + r * (0.5 + r * (0.1666666716337204 + r * (0.0416666679084301
         + r * (0.008333333767950535 + r * 0.0013888889225199819)))));
     if n > 127 {
-        return p * bitcast<f32>(254u << 23u) * 2.0;
+        // 2p · 2^(n − 1): two constant factors would be folded into 2^128, which overflows.
+        return (p * 2.0) * bitcast<f32>(u32(n + 126) << 23u);
     }
     return p * bitcast<f32>(u32(n + 127) << 23u);
+}
+
+// e^x − 1 without cancellation near 0: a degree-9 Taylor polynomial for |x| ≤ 0.5, else
+// fast_exp(x) − 1. Not the library's: GPU `exp` is only bounded to 3 + 2|x| ulp and `log`
+// near 1 only in absolute error. Kept in sync with core/src/fastmath.rs (`exp_m1`).
+fn fast_exp_m1(x: f32) -> f32 {
+    if abs(x) > 0.5 {
+        return fast_exp(x) - 1.0;
+    }
+    // 1/k! rounded to f32.
+    return x * (1.0 + x * (0.5f + x * (0.16666667f + x * (0.041666668f + x * (0.008333334f
+        + x * (0.0013888889f + x * (0.0001984127f + x * (2.4801588e-5f + x * 2.7557319e-6f))))))));
+}
+
+// σ(x) = 1 / (1 + e^−x) with fast_exp. Kept in sync with core/src/fastmath.rs (`sigmoid`).
+fn fast_sigmoid(x: f32) -> f32 {
+    return 1.0 / (1.0 + fast_exp(-x));
+}
+
+// ln x: x = m·2^e with m in [√½, √2), ln m = 2·atanh((m − 1)/(m + 1)) by its series, plus
+// e·ln 2 in two parts; −∞ at 0 and for subnormal x, NaN below 0, ∞ at ∞. Kept in sync with
+// core/src/fastmath.rs (`ln`).
+fn fast_ln(x: f32) -> f32 {
+    if x != x {
+        return x;
+    }
+    if x < 0.0 {
+        return bitcast<f32>(0x7fc00000u);
+    }
+    if x < 1.1754944e-38f {
+        return bitcast<f32>(0xff800000u);
+    }
+    if x == bitcast<f32>(0x7f800000u) {
+        return x;
+    }
+    let bits = bitcast<u32>(x);
+    var e = i32(bits >> 23u) - 127;
+    var m = bitcast<f32>((bits & 0x007fffffu) | 0x3f800000u);
+    if m > 1.4142135f {
+        m = m * 0.5;
+        e = e + 1;
+    }
+    let s = (m - 1.0) / (m + 1.0);
+    let z = s * s;
+    // 1/(2k + 1) rounded to f32.
+    let series = 2.0 * s * (1.0 + z * (0.33333334f + z * (0.2f + z * (0.14285715f
+        + z * (0.11111111f + z * 0.09090909f)))));
+    let ef = f32(e);
+    return ef * 0.6933594f + (ef * -2.1219444e-4f + series);
+}
+
+// x^y for x ≥ 0 as fast_exp(y · fast_ln(x)). Kept in sync with core/src/fastmath.rs (`pow`).
+fn fast_pow(x: f32, y: f32) -> f32 {
+    return fast_exp(y * fast_ln(x));
 }
 
 // `x` in fixed point (2^24 units per 1.0) as a two's-complement 64-bit integer (low, high

@@ -84,22 +84,6 @@ fn mat_vec(m: mat4x4<f32>, v: vec4<f32>) -> vec4<f32> {
     return out;
 }
 
-// e^x − 1 without cancellation near 0: a Taylor polynomial for |x| ≤ 0.5 (truncation below
-// 3e-10 relative), else fast_exp(x) − 1. Not via log: GPU `log` near 1 is only bounded in
-// absolute error (2^-21 in Vulkan), which is a large relative error for small x.
-fn exp_m1(x: f32) -> f32 {
-    if abs(x) > 0.5 {
-        return fast_exp(x) - 1.0;
-    }
-    return x * (1.0 + x / 2.0 * (1.0 + x / 3.0 * (1.0 + x / 4.0 * (1.0 + x / 5.0 * (1.0 + x / 6.0
-        * (1.0 + x / 7.0 * (1.0 + x / 8.0 * (1.0 + x / 9.0))))))));
-}
-
-// σ(x) with fast_exp (within 3e-7 of e^x; GPU `exp` is only bounded to 3 + 2|x| ulp).
-fn sigmoid(x: f32) -> f32 {
-    return 1.0 / (1.0 + fast_exp(-x));
-}
-
 // cos(a, b), 0 when either is the zero vector (core/src/species.rs, `cosine`).
 fn cosine(a: vec4<f32>, b: vec4<f32>) -> f32 {
     let na = dot4(a, a);
@@ -116,8 +100,8 @@ fn dock_p(s: SpeciesParams, c: vec4<f32>, r: vec4<f32>) -> f32 {
         return s.dock_const;
     }
     let cos = cosine(mat_vec(s.projection, c), r);
-    let k = s.dock_rate_dt * sigmoid(s.dock_gain * (cos - s.dock_threshold));
-    return -exp_m1(-k);
+    let k = s.dock_rate_dt * fast_sigmoid(s.dock_gain * (cos - s.dock_threshold));
+    return -fast_exp_m1(-k);
 }
 
 // a + b on (lo, hi) words, with the carry.

@@ -141,7 +141,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
     var c = vec4<f32>(0.0);
     if s.rate > 0.0 && source[ki] != 0u {
         let x = trigger_signal(s, i);
-        b = s.rate * emission_gain[ki] * sigmoid(s.slope * (x - s.threshold)) * params.dt;
+        b = s.rate * emission_gain[ki] * fast_sigmoid(s.slope * (x - s.threshold)) * params.dt;
         var m = 0.0;
         if s.payload_meta != NO_INDEX {
             m = meta_values[s.payload_meta];

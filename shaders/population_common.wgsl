@@ -160,8 +160,8 @@ fn dock_probability(sp: SpeciesParams, c: vec4<f32>, r: vec4<f32>) -> f32 {
     if na > 0.0 && nb > 0.0 {
         cosine = dot4(wc, r) / sqrt(na * nb);
     }
-    let k = sp.dock_rate_dt / (1.0 + exp(-(sp.dock_gain * (cosine - sp.dock_threshold))));
-    return 1.0 - exp(-k);
+    let k = sp.dock_rate_dt * fast_sigmoid(sp.dock_gain * (cosine - sp.dock_threshold));
+    return -fast_exp_m1(-k);
 }
 
 // The flat index of a thread in a 2-D dispatch of 256-thread workgroups, `groups_x` wide.

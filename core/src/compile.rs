@@ -194,8 +194,8 @@ fn index_of(names: &[&str], name: &str) -> Option<usize> {
 /// The docking probability at cosine `cos` (MODEL §2): 1 − exp(−k0·dt·σ(γ(cos − θ_d))).
 #[inline(always)]
 pub fn dock_probability(rate_dt: f32, gain: f32, threshold: f32, cos: f32) -> f32 {
-    let k = rate_dt * crate::species::sigmoid(gain * (cos - threshold));
-    -(-k).exp_m1()
+    let k = rate_dt * crate::fastmath::sigmoid(gain * (cos - threshold));
+    -crate::fastmath::exp_m1(-k)
 }
 
 /// Compiles every species of `preset` against `graph`.

@@ -239,6 +239,8 @@ pub struct Summary {
     pub mode: String,
     /// Worker threads.
     pub threads: usize,
+    /// The engine that ran it: `"cpu"`, or `"gpu: "` and the adapter's name and API.
+    pub engine: String,
     /// nvlab version.
     pub version: String,
     /// Wall-clock seconds of the run.

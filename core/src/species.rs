@@ -246,12 +246,6 @@ impl Default for Docking {
     }
 }
 
-/// σ(x) = 1 / (1 + e^−x).
-#[inline(always)]
-pub fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + (-x).exp())
-}
-
 /// cos(a, b), 0 when either is the zero vector.
 #[inline(always)]
 pub fn cosine(a: [f32; 4], b: [f32; 4]) -> f32 {

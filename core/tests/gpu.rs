@@ -8,7 +8,8 @@ mod common;
 
 use std::path::Path;
 
-use nv_core::gpu::{rng_words_gpu, sources};
+use nv_core::fastmath;
+use nv_core::gpu::{fastmath_gpu, rng_words_gpu, sources};
 use nv_core::rng::{Rng, stream};
 
 #[test]
@@ -214,4 +215,52 @@ fn mirrored_structs_match_the_wgsl_layout() {
             fields.into_iter().map(|(f, o)| (f.to_string(), o)).collect();
         assert_eq!(wgsl, rust, "{name}: fields and offsets (WGSL left, Rust right)");
     }
+}
+
+#[test]
+fn gpu_fast_math_matches_the_cpu() {
+    let Some(ctx) = common::gpu_context("gpu_fast_math_matches_the_cpu") else {
+        return;
+    };
+    // x over every binade of both signs (and the specials), y the exponents the modulation's
+    // relaxation uses and a few more.
+    let mut xs = vec![0.0f32, -0.0, 1.0, -1.0, 0.5, -0.5, 88.7, 89.0, -87.3, -88.0, 1e-40];
+    xs.extend([f32::INFINITY, f32::NEG_INFINITY, f32::MIN_POSITIVE, f32::MAX]);
+    let mut x = 1.0e-30f32;
+    while x < 1.0e30 {
+        xs.extend([x, -x]);
+        x *= 1.013;
+    }
+    let mut x = -3.0f32;
+    while x < 3.0 {
+        xs.push(x);
+        x += 0.000_37;
+    }
+    let ys = [0.0f32, 0.5, 0.9, 0.999_9, 1.0, 2.5];
+    let inputs: Vec<(f32, f32)> =
+        xs.iter().enumerate().map(|(i, &x)| (x, ys[i % ys.len()])).collect();
+    assert!(inputs.len() > 20_000, "{} inputs", inputs.len());
+    let got = fastmath_gpu(&ctx, &inputs).expect("GPU fast math");
+    let exact = common::rounds_like_the_cpu(&ctx);
+    let names = ["exp", "exp_m1", "sigmoid", "ln", "pow"];
+    let mut differing = [0usize; 5];
+    for (&(x, y), g) in inputs.iter().zip(&got) {
+        let want = [
+            fastmath::exp(x),
+            fastmath::exp_m1(x),
+            fastmath::sigmoid(x),
+            fastmath::ln(x),
+            if x >= 0.0 { fastmath::pow(x, y) } else { g[4] },
+        ];
+        for (k, (&g, &w)) in g.iter().zip(&want).enumerate() {
+            let same = g.to_bits() == w.to_bits() || (g.is_nan() && w.is_nan());
+            if !same {
+                differing[k] += 1;
+                // A GPU that fuses multiply-adds may differ in the last bits only.
+                let close = (g - w).abs() <= 1e-6 * w.abs().max(f32::MIN_POSITIVE);
+                assert!(!exact && close, "{}({x}, {y}): gpu {g:e}, cpu {w:e}", names[k]);
+            }
+        }
+    }
+    println!("{} inputs; differing in the last bits: {:?} of {names:?}", inputs.len(), differing);
 }

@@ -53,26 +53,34 @@ impl BackendArg {
     }
 }
 
-/// `count` engines of kind `backend` (the GPU ones share the default adapter's device), or an
-/// error saying why not.
-pub fn engines(backend: BackendArg, count: usize) -> anyhow::Result<Vec<Box<dyn Backend + Send>>> {
+/// The engines of a run and what they run on.
+pub struct Engines {
+    /// `count` engines of one kind (the GPU ones share the default adapter's device).
+    pub engines: Vec<Box<dyn Backend + Send>>,
+    /// `"cpu"`, or `"gpu: "` and the adapter's name and API.
+    pub description: String,
+}
+
+/// `count` engines of kind `backend`, or an error saying why not.
+pub fn engines(backend: BackendArg, count: usize) -> anyhow::Result<Engines> {
     Ok(match backend {
-        BackendArg::Cpu => {
-            (0..count).map(|_| Box::new(CpuBackend::new()) as Box<dyn Backend + Send>).collect()
-        }
+        BackendArg::Cpu => Engines {
+            engines: (0..count)
+                .map(|_| Box::new(CpuBackend::new()) as Box<dyn Backend + Send>)
+                .collect(),
+            description: "cpu".into(),
+        },
         BackendArg::Gpu => {
             let ctx = GpuContext::new_blocking()
                 .map_err(|e| anyhow::anyhow!("{e}; run with --backend cpu"))?;
-            (0..count)
-                .map(|_| Box::new(GpuBackend::new(ctx.clone())) as Box<dyn Backend + Send>)
-                .collect()
+            Engines {
+                description: format!("gpu: {}", ctx.adapter_name()),
+                engines: (0..count)
+                    .map(|_| Box::new(GpuBackend::new(ctx.clone())) as Box<dyn Backend + Send>)
+                    .collect(),
+            }
         }
     })
-}
-
-/// The engine for `backend`: the GPU one on the default adapter, or an error saying why not.
-pub fn engine(backend: BackendArg) -> anyhow::Result<Box<dyn Backend + Send>> {
-    engines(backend, 1)?.pop().context("one engine was made")
 }
 
 /// Arguments of `nvlab run`.
@@ -98,8 +106,8 @@ pub struct RunArgs {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub threads: Option<u64>,
-    /// The engine: cpu, or gpu (the same output files; in density and twin mode the values
-    /// follow the CPU's within f32 rounding).
+    /// The engine: cpu, or gpu (the same output files; on lavapipe the same bytes, on a GPU
+    /// that fuses multiply-adds density values may differ in their last bits).
     #[arg(long, value_enum, default_value_t = BackendArg::Cpu)]
     pub backend: BackendArg,
     /// No progress bar and no final report.
@@ -153,7 +161,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         };
         let mut writer = RunWriter::create(&out, &main, args.every, density.is_some())
             .with_context(|| format!("cannot write into {}", out.display()))?;
-        let mut made = engines(args.backend, 1 + usize::from(density.is_some()))?;
+        let Engines { engines: mut made, description: engine_description } =
+            engines(args.backend, 1 + usize::from(density.is_some()))?;
         let mut engine = made.remove(0);
         engine.load(main).map_err(|e| anyhow::anyhow!("{}", e.error))?;
         // Twin mode: the density world on an engine of its own, stepped beside the particles.
@@ -212,6 +221,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
             steps,
             mode: mode.name().into(),
             threads,
+            engine: engine_description,
             version: env!("CARGO_PKG_VERSION").into(),
             wall_seconds: wall,
             totals: species_totals(&main),

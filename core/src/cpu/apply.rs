@@ -15,6 +15,7 @@
 //! space.
 
 use crate::compile::channel;
+use crate::fastmath;
 use crate::graph::Graph;
 use crate::modulation::{Modulation, Releases};
 use crate::preset::ModulationSpec;
@@ -67,16 +68,18 @@ pub fn run(
 pub fn relax(m: &mut Modulation, p: &ApplyParams) {
     let k = p.relax;
     if k < 1.0 {
+        // 1 + (g − 1)·k, written g·k + (1 − k): a GPU compiler may rewrite the lerp form
+        // (Mesa's NIR makes it this one), so both backends round this form's operations.
         for g in &mut m.gain {
-            *g = 1.0 + (*g - 1.0) * k;
+            *g = *g * k + (1.0 - k);
         }
         for v in m.shift.iter_mut().chain(&mut m.threshold) {
             *v *= k;
         }
         for v in m.lr_mult.iter_mut().chain(&mut m.emission_gain) {
-            // At its default (the common case) a multiplier stays put: skip the powf.
+            // At its default (the common case) a multiplier stays put: skip the pow.
             if *v != 1.0 {
-                *v = v.powf(k);
+                *v = fastmath::pow(*v, k);
             }
         }
     }
@@ -103,12 +106,12 @@ pub fn apply_releases(m: &mut Modulation, releases: &Releases, graph: &Graph, ac
         m.shift[i] += r[channel::SHIFT] as f32;
         m.threshold[i] += r[channel::THRESHOLD] as f32;
         if r[channel::LEARNING_RATE] != 0.0 {
-            m.lr_mult[i] *= (r[channel::LEARNING_RATE] as f32).exp();
+            m.lr_mult[i] *= fastmath::exp(r[channel::LEARNING_RATE] as f32);
         }
         for s in 0..species {
             let q = r[channel::EMISSION_GAIN + s];
             if q != 0.0 {
-                m.emission_gain[s * n + i] *= (q as f32).exp();
+                m.emission_gain[s * n + i] *= fastmath::exp(q as f32);
             }
         }
         let qw = r[channel::WEIGHT] as f32;
@@ -125,23 +128,23 @@ pub fn apply_releases(m: &mut Modulation, releases: &Releases, graph: &Graph, ac
 /// Memory arrivals of one step, order-free: fixed-ε arrivals first (the slot keeps
 /// Π(1 − ε) of itself and takes the ε-weighted mean of the arrivals for the rest; exactly
 /// the sequential rule when the arrivals are equal), then running-average arrivals
-/// (M ← (M·count + Σc) / (count + k)).
+/// (M ← (M·count + Σc) / (count + k)). In f32 from the sums rounded to f32, as the shader.
 fn apply_memory(m: &mut Modulation, i: usize, r: &[f64]) {
-    let w = r[channel::MEM_FIX_WEIGHT];
+    let w = r[channel::MEM_FIX_WEIGHT] as f32;
     if w > 0.0 {
-        let retain = r[channel::MEM_FIX_LOG_RETAIN].exp();
+        let retain = fastmath::exp(r[channel::MEM_FIX_LOG_RETAIN] as f32);
         for (d, v) in m.memory[i].iter_mut().enumerate() {
-            let mean = r[channel::MEM_FIX_SUM + d] / w;
-            *v = (retain * *v as f64 + (1.0 - retain) * mean) as f32;
+            let mean = r[channel::MEM_FIX_SUM + d] as f32 / w;
+            *v = retain * *v + (1.0 - retain) * mean;
         }
     }
-    let k = r[channel::MEM_RUN_COUNT];
+    let k = r[channel::MEM_RUN_COUNT] as f32;
     if k > 0.0 {
-        let count = m.memory_count[i] as f64;
+        let count = m.memory_count[i];
         for (d, v) in m.memory[i].iter_mut().enumerate() {
-            *v = ((*v as f64 * count + r[channel::MEM_RUN_SUM + d]) / (count + k)) as f32;
+            *v = (*v * count + r[channel::MEM_RUN_SUM + d] as f32) / (count + k);
         }
-        m.memory_count[i] = (count + k) as f32;
+        m.memory_count[i] = count + k;
     }
 }
 

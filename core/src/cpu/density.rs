@@ -19,6 +19,7 @@
 use rayon::prelude::*;
 
 use crate::compile::{CompiledMemory, CompiledRelease, CompiledSpecies, channel};
+use crate::cpu::accumulate::{SCALE, to_fixed};
 use crate::graph::Graph;
 use crate::modulation::Releases;
 use crate::species::mat_vec;
@@ -84,7 +85,9 @@ pub fn coefficients(
 }
 
 /// Writes the births of every node (emission, then the cascades of its dockings) and its
-/// expected releases (overwritten).
+/// expected releases (overwritten). Releases are summed like the particle engine's and the
+/// shader's: each term in f32, rounded to fixed point (2^-24 units, [`to_fixed`]), the sum
+/// exact in `i64`, so the apply stage reads the same values on both backends.
 pub fn births_and_releases(
     species: &[CompiledSpecies],
     fields: &Fields,
@@ -103,54 +106,60 @@ pub fn births_and_releases(
         .zip(out.mass.par_chunks_mut(ns))
         .zip(out.cascade.par_chunks_mut(ns))
         .enumerate()
-        .for_each(|(i, (((r, brho), bmass), crho))| {
-            for k in 0..ns {
-                let b = fields.births[k * n + i];
-                brho[k] = b;
-                bmass[k] = fields.birth_payload[k * n + i].map(|c| b * c);
-                crho[k] = 0.0;
-            }
-            r.fill(0.0);
-            for (k, s) in species.iter().enumerate() {
-                let dock_fraction = s.survival * fields.dock[k * n + i];
-                let docked = dock_fraction * rho[k * n + i];
-                if docked <= 0.0 {
-                    continue;
+        .for_each_init(
+            || vec![0i64; stride],
+            |sums, (i, (((r, brho), bmass), crho))| {
+                for k in 0..ns {
+                    let b = fields.births[k * n + i];
+                    brho[k] = b;
+                    bmass[k] = fields.birth_payload[k * n + i].map(|c| b * c);
+                    crho[k] = 0.0;
                 }
-                let dm = mass[k * n + i].map(|m| dock_fraction * m);
-                expected_releases(s, docked, dm, r, brho, bmass, crho);
-            }
-        });
+                sums.fill(0);
+                for (k, s) in species.iter().enumerate() {
+                    let dock_fraction = s.survival * fields.dock[k * n + i];
+                    let docked = dock_fraction * rho[k * n + i];
+                    if docked <= 0.0 {
+                        continue;
+                    }
+                    let dm = mass[k * n + i].map(|m| dock_fraction * m);
+                    expected_releases(s, docked, dm, sums, brho, bmass, crho);
+                }
+                for (r, &sum) in r.iter_mut().zip(sums.iter()) {
+                    *r = sum as f64 / SCALE;
+                }
+            },
+        );
 }
 
 /// Adds the expected releases of `docked` expected dockings of species `s` carrying payload
-/// mass `dm` at one node into its release row `r`, and the cascade births into the node's
-/// birth rows (indexed by species).
+/// mass `dm` at one node into its fixed-point release row `r`, and the cascade births into the
+/// node's birth rows (indexed by species).
 fn expected_releases(
     s: &CompiledSpecies,
     docked: f32,
     dm: [f32; 4],
-    r: &mut [f64],
+    r: &mut [i64],
     birth_rho: &mut [f32],
     birth_mass: &mut [[f32; 4]],
     cascade_rho: &mut [f32],
 ) {
+    let mut add = |ch: usize, x: f32| r[ch] = r[ch].wrapping_add(to_fixed(x as f64));
     for op in &s.releases {
         match op {
-            CompiledRelease::Add { channel, amount } => r[*channel] += amount.of(dm) as f64,
+            CompiledRelease::Add { channel, amount } => add(*channel, amount.of(dm)),
             CompiledRelease::Memory(CompiledMemory::Running) => {
-                for d in 0..4 {
-                    r[channel::MEM_RUN_SUM + d] += dm[d] as f64;
+                for (d, &x) in dm.iter().enumerate() {
+                    add(channel::MEM_RUN_SUM + d, x);
                 }
-                r[channel::MEM_RUN_COUNT] += docked as f64;
+                add(channel::MEM_RUN_COUNT, docked);
             }
             CompiledRelease::Memory(CompiledMemory::Fixed { eps, log_retain }) => {
-                let eps = *eps as f64;
-                for d in 0..4 {
-                    r[channel::MEM_FIX_SUM + d] += eps * dm[d] as f64;
+                for (d, &x) in dm.iter().enumerate() {
+                    add(channel::MEM_FIX_SUM + d, eps * x);
                 }
-                r[channel::MEM_FIX_WEIGHT] += eps * docked as f64;
-                r[channel::MEM_FIX_LOG_RETAIN] += docked as f64 * log_retain;
+                add(channel::MEM_FIX_WEIGHT, eps * docked);
+                add(channel::MEM_FIX_LOG_RETAIN, docked * *log_retain as f32);
             }
             CompiledRelease::Cascade { species, chi, transform } => {
                 let child = mat_vec(transform, dm);

@@ -10,9 +10,10 @@
 use rayon::prelude::*;
 
 use crate::compile::{CompiledSpecies, CompiledTrigger};
+use crate::fastmath::sigmoid;
 use crate::host::Signals;
 use crate::rng::{self, Rng, UniformSeq, stream};
-use crate::species::{mat_vec, sigmoid};
+use crate::species::mat_vec;
 use crate::vesicles::{Birth, NO_CASCADE, NONE};
 
 /// The signals emission reads.

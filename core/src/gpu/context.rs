@@ -1,16 +1,9 @@
-//! The GPU context (adapter, device, queue) and the RNG parity stage.
+//! The GPU context (adapter, device, queue).
 //!
 //! [`GpuContext::new_blocking`] asks wgpu for the default adapter (on a headless machine,
 //! Mesa's lavapipe: Vulkan on the CPU) and a device with the adapter's own limits.
-//! [`rng_words_gpu`] runs `shaders/rng_golden.wgsl`, the check that the WGSL RNG computes the
-//! same bits as [`crate::rng::Rng::words`].
-
-use wgpu::util::DeviceExt;
 
 use super::sources;
-
-/// Threads per workgroup of `rng_golden.wgsl` (`@workgroup_size(64)`).
-const WORKGROUP_SIZE: u32 = 64;
 
 /// Why a GPU operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -145,95 +138,4 @@ pub(crate) fn buffer_entry(
 /// Little-endian bytes of a list of words (the GPU's `u32` layout).
 pub(crate) fn to_bytes(words: impl IntoIterator<Item = u32>) -> Vec<u8> {
     words.into_iter().flat_map(u32::to_le_bytes).collect()
-}
-
-/// Computes `Rng::words(step, id, stream)` for every item on the GPU, with `key` the seed's
-/// four words ([`crate::rng::Rng::key`]). Items are `(step, id, stream)`; the result has one
-/// entry per item, in order.
-pub fn rng_words_gpu(
-    ctx: &GpuContext,
-    key: [u32; 4],
-    items: &[(u32, u64, u32)],
-) -> Result<Vec<[u32; 4]>, GpuError> {
-    if items.is_empty() {
-        return Ok(Vec::new());
-    }
-    let max_groups = ctx.device.limits().max_compute_workgroups_per_dimension as usize;
-    let max_items = max_groups * WORKGROUP_SIZE as usize;
-    if items.len() > max_items {
-        return Err(GpuError::TooManyItems(items.len(), max_items));
-    }
-    let device = &ctx.device;
-    let oom_scope = device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
-    let validation_scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
-
-    let layout = device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
-        label: Some("rng_golden"),
-        entries: &[
-            buffer_entry(0, wgpu::BufferBindingType::Uniform),
-            buffer_entry(1, wgpu::BufferBindingType::Storage { read_only: true }),
-            buffer_entry(2, wgpu::BufferBindingType::Storage { read_only: false }),
-        ],
-    });
-    let pipeline = ctx.compute_pipeline("rng_golden", &layout)?;
-
-    let params = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-        label: Some("rng_golden params"),
-        contents: &to_bytes(key),
-        usage: wgpu::BufferUsages::UNIFORM,
-    });
-    let inputs = device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
-        label: Some("rng_golden inputs"),
-        contents: &to_bytes(
-            items
-                .iter()
-                .flat_map(|&(step, id, stream)| [step, id as u32, (id >> 32) as u32, stream]),
-        ),
-        usage: wgpu::BufferUsages::STORAGE,
-    });
-    let size = (items.len() * 16) as wgpu::BufferAddress;
-    let outputs = device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("rng_golden outputs"),
-        size,
-        usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
-        mapped_at_creation: false,
-    });
-    let bind_group = device.create_bind_group(&wgpu::BindGroupDescriptor {
-        label: Some("rng_golden"),
-        layout: &layout,
-        entries: &[
-            wgpu::BindGroupEntry { binding: 0, resource: params.as_entire_binding() },
-            wgpu::BindGroupEntry { binding: 1, resource: inputs.as_entire_binding() },
-            wgpu::BindGroupEntry { binding: 2, resource: outputs.as_entire_binding() },
-        ],
-    });
-
-    let mut encoder = device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor { label: Some("rng_golden") });
-    {
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some("rng_golden"),
-            timestamp_writes: None,
-        });
-        pass.set_pipeline(&pipeline);
-        pass.set_bind_group(0, &bind_group, &[]);
-        pass.dispatch_workgroups((items.len() as u32).div_ceil(WORKGROUP_SIZE), 1, 1);
-    }
-    ctx.queue.submit([encoder.finish()]);
-
-    if let Some(e) = pollster::block_on(validation_scope.pop()) {
-        return Err(GpuError::Device(e.to_string()));
-    }
-    if let Some(e) = pollster::block_on(oom_scope.pop()) {
-        return Err(GpuError::Device(e.to_string()));
-    }
-
-    let bytes = crate::gpu::buffers::read_back(ctx, &outputs, 0, size)?;
-    Ok(bytes
-        .chunks_exact(16)
-        .map(|c| {
-            let w = |k: usize| u32::from_le_bytes([c[k], c[k + 1], c[k + 2], c[k + 3]]);
-            [w(0), w(4), w(8), w(12)]
-        })
-        .collect())
 }

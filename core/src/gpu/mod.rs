@@ -10,6 +10,7 @@ pub mod buffers;
 pub mod context;
 pub mod density;
 pub mod density_bench;
+pub mod golden;
 pub mod layout;
 mod particle_kernel;
 pub mod sources;
@@ -17,4 +18,5 @@ pub mod stages;
 pub mod tables;
 
 pub use backend::GpuBackend;
-pub use context::{GpuContext, GpuError, rng_words_gpu};
+pub use context::{GpuContext, GpuError};
+pub use golden::{fastmath_gpu, rng_words_gpu};

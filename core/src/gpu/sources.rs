@@ -7,7 +7,8 @@
 //! shaders through [`stage_source`], and that test fails on any `.wgsl` file in `shaders/`
 //! that is neither a library ([`LIBRARIES`]) nor listed in [`STAGES`].
 
-/// The shared helpers (the counter-based RNG, exp, fixed point), prepended to every stage.
+/// The shared helpers (the counter-based RNG, fast math, fixed point), prepended to every
+/// stage.
 pub const COMMON: &str = include_str!("../../../shaders/common.wgsl");
 /// The helpers of the fields, density and apply stages.
 const FIELDS_COMMON: &str = include_str!("../../../shaders/fields_common.wgsl");
@@ -18,6 +19,7 @@ const POPULATION_COMMON: &str = include_str!("../../../shaders/population_common
 pub const LIBRARIES: &[&str] = &["common", "fields_common", "population_common"];
 
 const RNG_GOLDEN: &str = include_str!("../../../shaders/rng_golden.wgsl");
+const FASTMATH_GOLDEN: &str = include_str!("../../../shaders/fastmath_golden.wgsl");
 const KERNEL: &str = include_str!("../../../shaders/kernel.wgsl");
 const DENSITY: &str = include_str!("../../../shaders/density.wgsl");
 const APPLY: &str = include_str!("../../../shaders/apply.wgsl");
@@ -33,6 +35,7 @@ pub const POPULATION_STAGES: &[&str] = &["decay_dock_hop", "accumulate", "scan",
 /// The names of all compute stages: the stems of their files in `shaders/`.
 pub const STAGES: &[&str] = &[
     "rng_golden",
+    "fastmath_golden",
     "kernel",
     "density",
     "apply",
@@ -48,6 +51,7 @@ pub const STAGES: &[&str] = &[
 fn stage_file(name: &str) -> Option<(&'static str, &'static str)> {
     match name {
         "rng_golden" => Some((RNG_GOLDEN, "")),
+        "fastmath_golden" => Some((FASTMATH_GOLDEN, "")),
         "kernel" => Some((KERNEL, FIELDS_COMMON)),
         "density" => Some((DENSITY, FIELDS_COMMON)),
         "apply" => Some((APPLY, FIELDS_COMMON)),

@@ -77,6 +77,14 @@ pub fn gpu_context(test: &str) -> Option<nv_core::gpu::GpuContext> {
     }
 }
 
+/// Whether the device computes f32 as the CPU twins do, operation for operation: Mesa's
+/// llvmpipe (lavapipe, which CI uses) rounds every `+`, `-`, `*`, `/` and `sqrt` correctly and
+/// fuses no multiply-add, so there the GPU engine must give the CPU's bits (see
+/// `shaders/README.md`). Other GPUs may fuse multiply-adds; there the stated tolerances apply.
+pub fn rounds_like_the_cpu(ctx: &nv_core::gpu::GpuContext) -> bool {
+    ctx.info.name.contains("llvmpipe")
+}
+
 /// A mixed world for determinism and parity tests: content-dependent docking, payload fade, a
 /// cascade, a fixed lifetime, three release kinds and a density-coupled kernel, with the
 /// population capped at `capacity` vesicles.
