@@ -5,40 +5,21 @@
 
 mod common;
 
-use common::preset;
-use eframe::egui_wgpu::WgpuSetup;
+use common::{adapter_or_skip, kittest_wgpu_setup, preset};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use nv_core::Mode;
 use nv_core::backend::BackendKind;
+use nv_lab::lab::LabOptions;
 use nv_lab::lab::app::LabApp;
 use nv_lab::lab::command::AppCommand;
 use nv_lab::lab::panels::network::engine_drawn_id;
 use nv_lab::lab::sim::Simulation;
-use nv_lab::lab::{LabOptions, wgpu_setup};
-
-/// Whether a wgpu adapter exists; without one, a notice (outside CI) or a failure (in CI).
-fn adapter_or_skip(test: &str) -> bool {
-    match nv_core::gpu::GpuContext::new_blocking() {
-        Ok(_) => true,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "{test}: no wgpu adapter in CI (is mesa-vulkan-drivers installed?): {e}"
-            );
-            eprintln!("{test}: skipped, no wgpu adapter on this machine ({e})");
-            false
-        }
-    }
-}
 
 /// The lab on wgpu with the device the window asks for (the adapter's own limits), opened
 /// on the shipped `preset_file`, paused.
 fn lab_on_wgpu(preset_file: &str) -> Harness<'static, LabApp> {
-    let setup = match egui_kittest::wgpu::default_wgpu_setup() {
-        WgpuSetup::CreateNew(create) => WgpuSetup::CreateNew(wgpu_setup(create)),
-        existing => existing,
-    };
+    let setup = kittest_wgpu_setup();
     let options = LabOptions { preset: Some(preset(preset_file)), ..Default::default() };
     let mut h = Harness::builder()
         .with_size([1440.0, 900.0])

@@ -13,7 +13,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::click_first_vesicle;
+use common::{adapter_or_skip, click_first_vesicle};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotOptions};
 use nv_lab::lab::LabOptions;
@@ -27,21 +27,6 @@ fn options() -> SnapshotOptions {
     SnapshotOptions::new().threshold(0.6).max_failed_pixels(40)
 }
 
-/// Whether a wgpu adapter exists; without one, a notice (outside CI) or a failure (in CI).
-fn adapter_or_skip(test: &str) -> bool {
-    match nv_core::gpu::GpuContext::new_blocking() {
-        Ok(_) => true,
-        Err(e) => {
-            assert!(
-                std::env::var("CI").is_err(),
-                "{test}: no wgpu adapter in CI (is mesa-vulkan-drivers installed?): {e}"
-            );
-            eprintln!("{test}: skipped, no wgpu adapter on this machine ({e})");
-            false
-        }
-    }
-}
-
 /// The lab on wgpu at its usual window size, opened on the shipped `preset_file` and paused
 /// after `steps` steps. The preset's path is relative to the crate (the tests' working
 /// folder), so the title the view shows is the same on every checkout.
@@ -51,7 +36,7 @@ fn lab_on_wgpu(preset_file: &str, steps: u64) -> Harness<'static, LabApp> {
     let options = LabOptions { preset: Some(path), ..Default::default() };
     let mut h = Harness::builder()
         .with_size([1440.0, 900.0])
-        .wgpu()
+        .wgpu_setup(common::kittest_wgpu_setup())
         .build_eframe(move |cc| LabApp::new(cc, options));
     h.state_mut().queue(AppCommand::Step(steps));
     h.run_steps(3);

@@ -49,12 +49,15 @@ pub struct LabOptions {
     pub gpu_engine: bool,
 }
 
-/// A wgpu setup for eframe that asks for the adapter's own limits (the GPU engine binds more
-/// storage buffers per stage than wgpu's defaults allow), so the engine and the renderer can
-/// share eframe's device.
+/// A wgpu setup for eframe that opens the engine's preferred backends (a primary API such as
+/// Vulkan when there is one, else OpenGL: never both, whose drivers race at exit,
+/// [`nv_core::gpu::context::preferred_backends`]) and asks for the adapter's own limits (the
+/// GPU engine binds more storage buffers per stage than wgpu's defaults allow), so the engine
+/// and the renderer can share eframe's device.
 pub fn wgpu_setup(
     mut setup: eframe::egui_wgpu::WgpuSetupCreateNew,
 ) -> eframe::egui_wgpu::WgpuSetupCreateNew {
+    setup.instance_descriptor.backends = nv_core::gpu::context::preferred_backends();
     let base = setup.device_descriptor.clone();
     setup.device_descriptor = Arc::new(move |adapter| {
         let mut descriptor = base(adapter);

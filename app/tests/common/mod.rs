@@ -3,13 +3,38 @@
 
 use std::path::{Path, PathBuf};
 
+use eframe::egui_wgpu::WgpuSetup;
 use egui_kittest::Harness;
-use nv_lab::lab::LabOptions;
 use nv_lab::lab::app::LabApp;
+use nv_lab::lab::{LabOptions, wgpu_setup};
 
 /// A shipped preset.
 pub fn preset(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets").join(name)
+}
+
+/// Whether a wgpu adapter exists; without one, a notice (outside CI) or a failure (in CI).
+pub fn adapter_or_skip(test: &str) -> bool {
+    match nv_core::gpu::GpuContext::new_blocking() {
+        Ok(_) => true,
+        Err(e) => {
+            assert!(
+                std::env::var("CI").is_err(),
+                "{test}: no wgpu adapter in CI (is mesa-vulkan-drivers installed?): {e}"
+            );
+            eprintln!("{test}: skipped, no wgpu adapter on this machine ({e})");
+            false
+        }
+    }
+}
+
+/// egui_kittest's wgpu setup (software adapters first) with the window's choices: the
+/// preferred backends and the adapter's own limits (`nv_lab::lab::wgpu_setup`).
+pub fn kittest_wgpu_setup() -> WgpuSetup {
+    match egui_kittest::wgpu::default_wgpu_setup() {
+        WgpuSetup::CreateNew(create) => WgpuSetup::CreateNew(wgpu_setup(create)),
+        existing => existing,
+    }
 }
 
 /// A fresh folder of the test group `group`.

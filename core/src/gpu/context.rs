@@ -53,13 +53,21 @@ impl GpuContext {
         pollster::block_on(Self::new())
     }
 
-    /// Requests the default adapter and a device with the adapter's limits.
+    /// Requests the default adapter of [`preferred_backends`] and a device with the adapter's
+    /// limits.
     pub async fn new() -> Result<Self, GpuError> {
-        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle());
+        let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle().with_env();
+        descriptor.backends = preferred_backends();
+        let instance = wgpu::Instance::new(descriptor);
         let adapter = instance
             .request_adapter(&wgpu::RequestAdapterOptions::default())
             .await
             .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
+        Self::on_adapter(adapter).await
+    }
+
+    /// A device with the adapter's own limits on `adapter`.
+    async fn on_adapter(adapter: wgpu::Adapter) -> Result<Self, GpuError> {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("nv_core"),
@@ -119,6 +127,25 @@ impl GpuContext {
             compilation_options: Default::default(),
             cache: None,
         }))
+    }
+}
+
+/// The wgpu backends to open: those `WGPU_BACKEND` names (e.g. `vulkan`, `gl`) when it is
+/// set; else the primary APIs (Vulkan, Metal, DX12) when one of them has an adapter; else
+/// OpenGL. Never both at once when a primary API works: an instance of every API loads EGL
+/// beside Vulkan, and with Mesa the two drivers' threads then race at process exit (heap
+/// corruption; the README's GPU engine section has the measurement).
+pub fn preferred_backends() -> wgpu::Backends {
+    if let Some(backends) = wgpu::Backends::from_env() {
+        return backends;
+    }
+    let mut descriptor = wgpu::InstanceDescriptor::new_without_display_handle();
+    descriptor.backends = wgpu::Backends::PRIMARY;
+    let probe = wgpu::Instance::new(descriptor);
+    if pollster::block_on(probe.enumerate_adapters(wgpu::Backends::PRIMARY)).is_empty() {
+        wgpu::Backends::SECONDARY
+    } else {
+        wgpu::Backends::PRIMARY
     }
 }
 
