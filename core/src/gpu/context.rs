@@ -63,11 +63,6 @@ impl GpuContext {
             .request_adapter(&wgpu::RequestAdapterOptions::default())
             .await
             .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
-        Self::on_adapter(adapter).await
-    }
-
-    /// A device with the adapter's own limits on `adapter`.
-    async fn on_adapter(adapter: wgpu::Adapter) -> Result<Self, GpuError> {
         let (device, queue) = adapter
             .request_device(&wgpu::DeviceDescriptor {
                 label: Some("nv_core"),
