@@ -23,7 +23,7 @@ pub struct Accumulate {
 impl Accumulate {
     /// Builds the pipeline.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = layout(ctx, "accumulate", &[Slot::Read, Slot::ReadWrite]);
+        let layout = layout(ctx, "accumulate", &[Slot::Read, Slot::ReadWrite])?;
         let pipeline = ctx.compute_pipeline("accumulate", &layout)?;
         Ok(Self { pipeline, layout })
     }

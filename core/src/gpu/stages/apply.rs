@@ -102,7 +102,7 @@ pub struct ApplyStage {
 impl ApplyStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = super::layout(ctx, "apply", &KINDS);
+        let layout = super::layout(ctx, "apply", &KINDS)?;
         let pipeline = buffers::pipeline(ctx, "apply", "main", &layout)?;
         Ok(Self { pipeline, layout })
     }

@@ -30,7 +30,7 @@ impl Compact {
     /// Builds the pipeline.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
         use Slot::*;
-        let layout = layout(ctx, "compact", &[Uniform, Read, Read, Read, ReadWrite]);
+        let layout = layout(ctx, "compact", &[Uniform, Read, Read, Read, ReadWrite])?;
         let pipeline = ctx.compute_pipeline("compact", &layout)?;
         Ok(Self { pipeline, layout })
     }

@@ -51,7 +51,7 @@ impl DecayDockHop {
                 Uniform, Read, Read, Read, Read, Read, Read, ReadWrite, ReadWrite, ReadWrite,
                 ReadWrite, ReadWrite,
             ],
-        );
+        )?;
         let pipeline = ctx.compute_pipeline("decay_dock_hop", &layout)?;
         Ok(Self { pipeline, layout })
     }

@@ -132,7 +132,7 @@ pub struct DensityStage {
 impl DensityStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = super::layout(ctx, "density", &KINDS);
+        let layout = super::layout(ctx, "density", &KINDS)?;
         Ok(Self {
             local: buffers::pipeline(ctx, "density", "local", &layout)?,
             gather: buffers::pipeline(ctx, "density", "gather", &layout)?,

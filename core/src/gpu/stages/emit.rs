@@ -44,7 +44,7 @@ impl Emit {
             ctx,
             "emit",
             &[Uniform, Read, Read, Read, Read, Read, Read, Read, ReadWrite, ReadWrite],
-        );
+        )?;
         let pipeline = ctx.compute_pipeline("emit", &layout)?;
         Ok(Self { pipeline, layout })
     }

@@ -111,7 +111,7 @@ pub struct KernelStage {
 impl KernelStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = super::layout(ctx, "kernel", &KINDS);
+        let layout = super::layout(ctx, "kernel", &KINDS)?;
         let pipeline = buffers::pipeline(ctx, "kernel", "main", &layout)?;
         Ok(Self { pipeline, layout })
     }

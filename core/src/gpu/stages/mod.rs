@@ -15,7 +15,7 @@ pub mod kernel;
 pub mod params;
 pub mod scan;
 
-use super::context::{GpuContext, buffer_entry};
+use super::context::{GpuContext, GpuError, buffer_entry};
 
 /// The kind of one binding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,8 +28,24 @@ pub enum Slot {
     ReadWrite,
 }
 
-/// A bind-group layout with one entry per slot, bindings 0, 1, ….
-pub fn layout(ctx: &GpuContext, label: &str, slots: &[Slot]) -> wgpu::BindGroupLayout {
+/// A bind-group layout with one entry per slot, bindings 0, 1, …, or
+/// [`GpuError::Limit`] naming the stage and the limit when the device allows fewer storage
+/// buffers per shader stage than the stage binds (OpenGL drivers often allow 16).
+pub fn layout(
+    ctx: &GpuContext,
+    label: &str,
+    slots: &[Slot],
+) -> Result<wgpu::BindGroupLayout, GpuError> {
+    let storage = slots.iter().filter(|s| **s != Slot::Uniform).count() as u32;
+    let allowed = ctx.device.limits().max_storage_buffers_per_shader_stage;
+    if storage > allowed {
+        return Err(GpuError::Limit(format!(
+            "the `{label}` stage binds {storage} storage buffers; this device ({}) allows \
+             {allowed} per shader stage (max_storage_buffers_per_shader_stage): use the CPU \
+             engine",
+            ctx.adapter_name()
+        )));
+    }
     let entries: Vec<_> = slots
         .iter()
         .enumerate()
@@ -42,10 +58,10 @@ pub fn layout(ctx: &GpuContext, label: &str, slots: &[Slot]) -> wgpu::BindGroupL
             buffer_entry(b as u32, ty)
         })
         .collect();
-    ctx.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
+    Ok(ctx.device.create_bind_group_layout(&wgpu::BindGroupLayoutDescriptor {
         label: Some(label),
         entries: &entries,
-    })
+    }))
 }
 
 /// A bind group of whole buffers, bindings 0, 1, … in order.

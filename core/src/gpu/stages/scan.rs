@@ -36,7 +36,7 @@ impl Scan {
     /// Builds the pipelines.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
         use Slot::*;
-        let layout = layout(ctx, "scan", &[Uniform, Read, ReadWrite, ReadWrite, ReadWrite]);
+        let layout = layout(ctx, "scan", &[Uniform, Read, ReadWrite, ReadWrite, ReadWrite])?;
         Ok(Self {
             reduce: ctx.compute_pipeline_entry("scan", "reduce", &layout)?,
             scan_blocks: ctx.compute_pipeline_entry("scan", "scan_blocks", &layout)?,
