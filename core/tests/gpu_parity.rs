@@ -285,8 +285,9 @@ fn limits_and_recovery_keep_the_world() {
 }
 
 /// A device that allows 16 storage buffers per shader stage (as OpenGL drivers do) cannot
-/// run the kernel (20) or density (25) stages: loading a particle or a density world fails
-/// with a message naming the stage and the limit, gives the world back, and panics nowhere.
+/// run the kernel (20) or density (25) stages, and one with none (OpenGL under WebGL2's
+/// limits, eframe's default there) runs no stage: loading a particle or a density world fails
+/// with a message naming the limit, gives the world back, and panics nowhere.
 #[test]
 fn too_few_storage_buffers_per_stage_are_refused_with_the_limit() {
     let Some(ctx) =
@@ -294,30 +295,31 @@ fn too_few_storage_buffers_per_stage_are_refused_with_the_limit() {
     else {
         return;
     };
+    drop(ctx);
     let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
         backends: nv_core::gpu::context::preferred_backends(),
         ..wgpu::InstanceDescriptor::new_without_display_handle()
     });
     let adapter = pollster::block_on(instance.request_adapter(&Default::default()))
         .expect("the adapter the context used");
-    let limits = wgpu::Limits { max_storage_buffers_per_shader_stage: 16, ..adapter.limits() };
-    let (device, queue) =
-        pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
+    for (allowed, expected) in [(16, "`kernel` stage binds 20"), (0, "offers no storage buffers")] {
+        let limits =
+            wgpu::Limits { max_storage_buffers_per_shader_stage: allowed, ..adapter.limits() };
+        let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
             required_limits: limits,
             ..Default::default()
         }))
         .expect("a device with fewer storage buffers");
-    let small = GpuContext::from_device(device, queue, adapter.get_info());
-    drop(ctx);
-    for mode in [Mode::Particle, Mode::Density] {
-        let mut world = common::world(&mixed(), mode);
-        world.advance(2);
-        let mut gpu = GpuBackend::new(small.clone());
-        let err = gpu.load(world).expect_err("too few storage buffers per stage");
-        let message = err.error.to_string();
-        assert!(message.contains("max_storage_buffers_per_shader_stage"), "{message}");
-        assert!(message.contains("allows 16"), "{message}");
-        assert!(message.contains("`kernel` stage binds 20"), "{message}");
-        assert_eq!(err.world.step, 2, "{mode:?}: the world comes back as it was");
+        let small = GpuContext::from_device(device, queue, adapter.get_info());
+        for mode in [Mode::Particle, Mode::Density] {
+            let mut world = common::world(&mixed(), mode);
+            world.advance(2);
+            let mut gpu = GpuBackend::new(small.clone());
+            let err = gpu.load(world).expect_err("too few storage buffers per stage");
+            let message = err.error.to_string();
+            assert!(message.contains("max_storage_buffers_per_shader_stage"), "{message}");
+            assert!(message.contains(expected), "{allowed}, {mode:?}: {message}");
+            assert_eq!(err.world.step, 2, "{mode:?}: the world comes back as it was");
+        }
     }
 }

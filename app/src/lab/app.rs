@@ -117,7 +117,7 @@ fn renderer_of(cc: &eframe::CreationContext<'_>) -> (VesicleDraw, (String, Strin
             if vesicle_gpu::install(rs) {
                 (VesicleDraw::Gpu, (name, format!("{device}; vesicles drawn as instanced quads")))
             } else {
-                let why = "the adapter cannot read storage buffers in a vertex shader";
+                let why = "the device cannot read storage buffers in a vertex shader";
                 (VesicleDraw::Painter, (name, format!("{device}; {why}: {painter}")))
             }
         }

@@ -84,15 +84,21 @@ pub struct VesicleFrame {
     pub instances: Vec<VesicleInstance>,
 }
 
-/// Whether `adapter` can run the renderer (its vertex shader reads storage buffers).
-pub fn supported(adapter: &wgpu::Adapter) -> bool {
+/// Storage buffers the renderer's vertex shader reads (the vesicles and the node positions).
+const VERTEX_STORAGE_BUFFERS: u32 = 2;
+
+/// Whether `device` on `adapter` can run the renderer: its vertex shader reads storage
+/// buffers, which the adapter must support and the device's limits must allow (an OpenGL
+/// device with WebGL2's default limits allows none).
+pub fn supported(adapter: &wgpu::Adapter, device: &wgpu::Device) -> bool {
     adapter.get_downlevel_capabilities().flags.contains(wgpu::DownlevelFlags::VERTEX_STORAGE)
+        && device.limits().max_storage_buffers_per_shader_stage >= VERTEX_STORAGE_BUFFERS
 }
 
 /// Puts a [`VesicleRenderer`] into the callback resources of eframe's wgpu renderer; returns
-/// whether it did (false when the adapter cannot run it: the painter path is used instead).
+/// whether it did (false when the device cannot run it: the painter path is used instead).
 pub fn install(render_state: &egui_wgpu::RenderState) -> bool {
-    if !supported(&render_state.adapter) {
+    if !supported(&render_state.adapter, &render_state.device) {
         return false;
     }
     let renderer = VesicleRenderer::new(&render_state.device, render_state.target_format);

@@ -39,6 +39,26 @@ use super::layout::{
 use super::particle_kernel::ParticleKernel;
 use super::stages::{compact, decay_dock_hop, emit, scan};
 
+/// Whether the device offers compute shaders storage buffers at all; a device without any
+/// (OpenGL under WebGL2's limits, eframe's default there) is told apart from a small one,
+/// whose shortfall each stage names as its layout is made.
+fn storage_buffers_offered(ctx: &GpuContext) -> Result<(), GpuError> {
+    let limits = ctx.device.limits();
+    if limits.max_storage_buffers_per_shader_stage == 0
+        || limits.max_storage_buffer_binding_size == 0
+    {
+        return Err(GpuError::Limit(format!(
+            "this device ({}) offers no storage buffers to compute shaders \
+             (max_storage_buffers_per_shader_stage {}, max_storage_buffer_binding_size {}): use \
+             the CPU engine",
+            ctx.adapter_name(),
+            limits.max_storage_buffers_per_shader_stage,
+            limits.max_storage_buffer_binding_size
+        )));
+    }
+    Ok(())
+}
+
 /// Bytes of one vesicle on the GPU.
 pub const VESICLE_BYTES: u64 = size_of::<GpuVesicle>() as u64;
 
@@ -661,6 +681,9 @@ impl Backend for GpuBackend {
     }
 
     fn load(&mut self, world: World) -> Result<(), LoadError> {
+        if let Err(e) = storage_buffers_offered(&self.ctx) {
+            return Err(LoadError { error: e.into(), world: Box::new(world) });
+        }
         if world.mode() == Mode::Density {
             return match GpuDensity::new(&self.ctx, &world) {
                 Ok(density) => {
