@@ -10,4 +10,10 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
     chmod 700 "$XDG_RUNTIME_DIR"
 fi
 cargo build --release -p nv_lab
-"${CARGO_TARGET_DIR:-target}"/release/nvlab bench --backend gpu --steps 50 "$@"
+# 50 steps per measurement unless the arguments say otherwise.
+args=("$@")
+case " $* " in
+    *" --steps "* | *" --steps="*) ;;
+    *) args=(--steps 50 "${args[@]}") ;;
+esac
+"${CARGO_TARGET_DIR:-target}"/release/nvlab bench --backend gpu "${args[@]}"
