@@ -1,7 +1,7 @@
 //! Fixed-point release sums on the GPU (`shaders/accumulate.wgsl`; CPU twin
 //! `core/src/cpu/accumulate.rs`).
 
-use super::{Slot, bind, dispatch, layout, max_groups};
+use super::{Slot, StagePipeline, max_groups};
 use crate::gpu::buffers::{self, dispatch_size};
 use crate::gpu::context::{GpuContext, GpuError};
 
@@ -16,16 +16,13 @@ pub struct Bindings<'a> {
 /// The stage's pipeline and layout.
 #[derive(Debug)]
 pub struct Accumulate {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
+    stage: StagePipeline,
 }
 
 impl Accumulate {
     /// Builds the pipeline.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = layout(ctx, "accumulate", &[Slot::Read, Slot::ReadWrite])?;
-        let pipeline = ctx.compute_pipeline("accumulate", &layout)?;
-        Ok(Self { pipeline, layout })
+        Ok(Self { stage: StagePipeline::new(ctx, "accumulate", &[Slot::Read, Slot::ReadWrite])? })
     }
 
     /// Records the stage over `items` releases.
@@ -39,14 +36,7 @@ impl Accumulate {
         if items == 0 {
             return;
         }
-        let group = bind(ctx, "accumulate", &self.layout, &[b.items, b.acc]);
-        dispatch(
-            encoder,
-            "accumulate",
-            &self.pipeline,
-            &group,
-            dispatch_size(items, max_groups(ctx)),
-        );
+        self.stage.encode(ctx, encoder, &[b.items, b.acc], dispatch_size(items, max_groups(ctx)));
     }
 
     /// Test helper: sums `(index, amount)` into `values` fixed-point values on the GPU and

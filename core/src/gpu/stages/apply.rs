@@ -93,18 +93,13 @@ pub fn params_bytes(n: usize, species: usize, p: &ApplyParams) -> Vec<u8> {
 /// The compiled apply stage.
 #[derive(Debug)]
 pub struct ApplyStage {
-    /// The pipeline (entry point `main`).
-    pub pipeline: wgpu::ComputePipeline,
-    /// Its bind-group layout.
-    pub layout: wgpu::BindGroupLayout,
+    stage: super::StagePipeline,
 }
 
 impl ApplyStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = super::layout(ctx, "apply", &KINDS)?;
-        let pipeline = buffers::pipeline(ctx, "apply", "main", &layout)?;
-        Ok(Self { pipeline, layout })
+        Ok(Self { stage: super::StagePipeline::new(ctx, "apply", &KINDS)? })
     }
 
     /// Records one dispatch over every node.
@@ -115,8 +110,7 @@ impl ApplyStage {
         b: &ApplyBindings,
     ) -> Result<(), GpuError> {
         let groups = buffers::workgroups(ctx, b.n)?;
-        let bind_group = super::bind(ctx, "apply", &self.layout, &b.buffers());
-        super::dispatch(encoder, "apply", &self.pipeline, &bind_group, (groups, 1));
+        self.stage.encode(ctx, encoder, &b.buffers(), (groups, 1));
         Ok(())
     }
 }

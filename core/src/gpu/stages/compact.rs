@@ -1,6 +1,6 @@
 //! Stable compaction on the GPU (`shaders/compact.wgsl`; CPU twin `core/src/cpu/compact.rs`).
 
-use super::{Slot, bind, dispatch, layout, max_groups};
+use super::{Slot, StagePipeline, max_groups};
 use crate::gpu::buffers::{self, dispatch_size};
 use crate::gpu::context::{GpuContext, GpuError};
 use crate::gpu::layout::{GpuCompactParams, GpuVesicle};
@@ -22,17 +22,16 @@ pub struct Bindings<'a> {
 /// The stage's pipeline and layout.
 #[derive(Debug)]
 pub struct Compact {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
+    stage: StagePipeline,
 }
 
 impl Compact {
     /// Builds the pipeline.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
         use Slot::*;
-        let layout = layout(ctx, "compact", &[Uniform, Read, Read, Read, ReadWrite])?;
-        let pipeline = ctx.compute_pipeline("compact", &layout)?;
-        Ok(Self { pipeline, layout })
+        Ok(Self {
+            stage: StagePipeline::new(ctx, "compact", &[Uniform, Read, Read, Read, ReadWrite])?,
+        })
     }
 
     /// The parameters for `slots` slots.
@@ -52,9 +51,12 @@ impl Compact {
         if slots == 0 {
             return;
         }
-        let group =
-            bind(ctx, "compact", &self.layout, &[b.params, b.live, b.position, b.from, b.to]);
-        dispatch(encoder, "compact", &self.pipeline, &group, dispatch_size(slots, max_groups(ctx)));
+        self.stage.encode(
+            ctx,
+            encoder,
+            &[b.params, b.live, b.position, b.from, b.to],
+            dispatch_size(slots, max_groups(ctx)),
+        );
     }
 
     /// Test helper: compacts `pool` by `live` on the GPU (scan, then scatter) and returns the

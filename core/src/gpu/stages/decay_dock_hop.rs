@@ -1,7 +1,7 @@
 //! The vesicle stage on the GPU (`shaders/decay_dock_hop.wgsl`; CPU twin
 //! `core/src/cpu/decay_dock_hop.rs`).
 
-use super::{Slot, bind, dispatch, layout, max_groups};
+use super::{Slot, StagePipeline, max_groups};
 use crate::gpu::buffers::dispatch_size;
 use crate::gpu::context::{GpuContext, GpuError};
 
@@ -36,24 +36,23 @@ pub struct Bindings<'a> {
 /// The stage's pipeline and layout.
 #[derive(Debug)]
 pub struct DecayDockHop {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
+    stage: StagePipeline,
 }
 
 impl DecayDockHop {
     /// Builds the pipeline.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
         use Slot::*;
-        let layout = layout(
-            ctx,
-            "decay_dock_hop",
-            &[
-                Uniform, Read, Read, Read, Read, Read, Read, ReadWrite, ReadWrite, ReadWrite,
-                ReadWrite, ReadWrite,
-            ],
-        )?;
-        let pipeline = ctx.compute_pipeline("decay_dock_hop", &layout)?;
-        Ok(Self { pipeline, layout })
+        Ok(Self {
+            stage: StagePipeline::new(
+                ctx,
+                "decay_dock_hop",
+                &[
+                    Uniform, Read, Read, Read, Read, Read, Read, ReadWrite, ReadWrite, ReadWrite,
+                    ReadWrite, ReadWrite,
+                ],
+            )?,
+        })
     }
 
     /// Records the stage over `slots` slots.
@@ -67,10 +66,10 @@ impl DecayDockHop {
         if slots == 0 {
             return;
         }
-        let group = bind(
+        let groups = dispatch_size(slots, max_groups(ctx));
+        self.stage.encode(
             ctx,
-            "decay_dock_hop",
-            &self.layout,
+            encoder,
             &[
                 b.params,
                 b.species,
@@ -85,8 +84,7 @@ impl DecayDockHop {
                 b.live,
                 b.births,
             ],
+            groups,
         );
-        let groups = dispatch_size(slots, max_groups(ctx));
-        dispatch(encoder, "decay_dock_hop", &self.pipeline, &group, groups);
     }
 }

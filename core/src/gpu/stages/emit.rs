@@ -1,7 +1,7 @@
 //! Births on the GPU (`shaders/emit.wgsl`; CPU twin `core/src/cpu/emit.rs` and the append in
 //! `core/src/world.rs`).
 
-use super::{Slot, bind, dispatch, layout, max_groups};
+use super::{Slot, StagePipeline, max_groups};
 use crate::gpu::buffers::dispatch_size;
 use crate::gpu::context::{GpuContext, GpuError};
 
@@ -32,21 +32,20 @@ pub struct Bindings<'a> {
 /// The stage's pipeline and layout.
 #[derive(Debug)]
 pub struct Emit {
-    pipeline: wgpu::ComputePipeline,
-    layout: wgpu::BindGroupLayout,
+    stage: StagePipeline,
 }
 
 impl Emit {
     /// Builds the pipeline.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
         use Slot::*;
-        let layout = layout(
-            ctx,
-            "emit",
-            &[Uniform, Read, Read, Read, Read, Read, Read, Read, ReadWrite, ReadWrite],
-        )?;
-        let pipeline = ctx.compute_pipeline("emit", &layout)?;
-        Ok(Self { pipeline, layout })
+        Ok(Self {
+            stage: StagePipeline::new(
+                ctx,
+                "emit",
+                &[Uniform, Read, Read, Read, Read, Read, Read, Read, ReadWrite, ReadWrite],
+            )?,
+        })
     }
 
     /// Records the stage over `items` items (old slots + emission cells).
@@ -60,15 +59,14 @@ impl Emit {
         if items == 0 {
             return;
         }
-        let group = bind(
+        self.stage.encode(
             ctx,
-            "emit",
-            &self.layout,
+            encoder,
             &[
                 b.params, b.species, b.releases, b.counts, b.offsets, b.totals, b.payloads,
                 b.parents, b.vesicles, b.tallies,
             ],
+            dispatch_size(items, max_groups(ctx)),
         );
-        dispatch(encoder, "emit", &self.pipeline, &group, dispatch_size(items, max_groups(ctx)));
     }
 }

@@ -102,18 +102,13 @@ pub fn params_bytes(n: usize, species: usize, moves: usize, dt: f32) -> Vec<u8> 
 /// The compiled fields stage.
 #[derive(Debug)]
 pub struct KernelStage {
-    /// The pipeline (entry point `main`).
-    pub pipeline: wgpu::ComputePipeline,
-    /// Its bind-group layout.
-    pub layout: wgpu::BindGroupLayout,
+    stage: super::StagePipeline,
 }
 
 impl KernelStage {
     /// Compiles the stage.
     pub fn new(ctx: &GpuContext) -> Result<Self, GpuError> {
-        let layout = super::layout(ctx, "kernel", &KINDS)?;
-        let pipeline = buffers::pipeline(ctx, "kernel", "main", &layout)?;
-        Ok(Self { pipeline, layout })
+        Ok(Self { stage: super::StagePipeline::new(ctx, "kernel", &KINDS)? })
     }
 
     /// Records one dispatch over every (node, species).
@@ -124,9 +119,7 @@ impl KernelStage {
         b: &KernelBindings,
     ) -> Result<(), GpuError> {
         let groups = buffers::workgroups(ctx, b.n)?;
-        let bind_group = super::bind(ctx, "kernel", &self.layout, &b.buffers());
-        let groups = (groups, b.species_count as u32);
-        super::dispatch(encoder, "kernel", &self.pipeline, &bind_group, groups);
+        self.stage.encode(ctx, encoder, &b.buffers(), (groups, b.species_count as u32));
         Ok(())
     }
 }

@@ -64,6 +64,36 @@ pub fn layout(
     }))
 }
 
+/// A single-pass stage's compiled form: the pipeline of its entry point `main` and the
+/// bind-group layout of its slots. Every stage with one entry point holds one.
+#[derive(Debug)]
+pub struct StagePipeline {
+    name: &'static str,
+    pipeline: wgpu::ComputePipeline,
+    layout: wgpu::BindGroupLayout,
+}
+
+impl StagePipeline {
+    /// Builds the layout of `slots` and the pipeline of stage `name` (its WGSL file's stem).
+    pub fn new(ctx: &GpuContext, name: &'static str, slots: &[Slot]) -> Result<Self, GpuError> {
+        let layout = layout(ctx, name, slots)?;
+        let pipeline = buffers::pipeline(ctx, name, "main", &layout)?;
+        Ok(Self { name, pipeline, layout })
+    }
+
+    /// Records one dispatch of `groups` workgroups over `buffers` (in binding order).
+    pub fn encode(
+        &self,
+        ctx: &GpuContext,
+        encoder: &mut wgpu::CommandEncoder,
+        buffers: &[&wgpu::Buffer],
+        groups: (u32, u32),
+    ) {
+        let group = bind(ctx, self.name, &self.layout, buffers);
+        dispatch(encoder, self.name, &self.pipeline, &group, groups);
+    }
+}
+
 /// A bind group of whole buffers, bindings 0, 1, … in order.
 pub fn bind(
     ctx: &GpuContext,
