@@ -156,7 +156,7 @@ fn harness(view: Option<Darwin3View>) -> Harness<'static, Lab> {
     let lab = Lab { view, state: Darwin3PanelState::default(), actions: Vec::new() };
     let mut h = Harness::builder().with_size([1400.0, 900.0]).build_ui_state(
         |ui, lab: &mut Lab| {
-            let actions = panel::show(ui, lab.view.as_ref(), &mut lab.state);
+            let actions = panel::show(ui, lab.view.as_ref(), &mut lab.state, false);
             lab.actions.extend(actions);
         },
         lab,

@@ -115,7 +115,7 @@ fn a_malformed_preset_shows_its_error_and_keeps_the_world() {
     // The old world still steps, and the error can be dismissed.
     click(&mut h, "⏭ Step");
     assert_eq!(step_of(&h), 101);
-    click(&mut h, "dismiss");
+    click(&mut h, "✖ dismiss");
     assert!(h.query_by_label_contains(&located).is_none(), "dismissed");
 }
 

@@ -39,6 +39,14 @@ pub enum BackendError {
     /// The GPU failed or cannot run the world.
     #[error(transparent)]
     Gpu(#[from] GpuError),
+    /// A step left a NaN or an infinity in the state; the run stops there.
+    #[error("{0}")]
+    NonFinite(crate::nonfinite::NonFinite),
+}
+
+/// `Err` when the last step of `world` left a non-finite value in its state.
+pub fn check_finite(world: &World) -> Result<(), BackendError> {
+    world.nonfinite.clone().map_or(Ok(()), |bad| Err(BackendError::NonFinite(bad)))
 }
 
 /// A failed [`Backend::load`]: the error and the world, unchanged.
@@ -125,8 +133,9 @@ impl Backend for CpuBackend {
     }
 
     fn advance(&mut self, steps: u64) -> Result<(), BackendError> {
-        self.world.as_mut().ok_or(BackendError::Empty("cpu"))?.advance(steps);
-        Ok(())
+        let world = self.world.as_mut().ok_or(BackendError::Empty("cpu"))?;
+        world.advance(steps);
+        check_finite(world)
     }
 
     fn observe(&self) -> Result<Observables, BackendError> {

@@ -32,6 +32,7 @@ pub mod host;
 pub mod invariants;
 pub mod modulation;
 pub mod nodeset;
+pub mod nonfinite;
 pub mod observe;
 pub mod preset;
 pub mod release;

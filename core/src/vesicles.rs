@@ -30,6 +30,17 @@ pub struct Birth {
     pub cascade: u32,
 }
 
+/// `count` vesicles born from one record: a docking's cascade children or a node's emissions
+/// of one step. However many are drawn, they take O(1) memory; the population takes as many
+/// as it has room for and counts the rest as dropped (see [`VesiclePool::push_many`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Births {
+    /// What each of them is born with.
+    pub birth: Birth,
+    /// How many (a Poisson draw; may exceed any capacity).
+    pub count: u64,
+}
+
 /// The population, struct of arrays.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VesiclePool {
@@ -150,6 +161,11 @@ impl VesiclePool {
         self.born.push(step);
         self.live += 1;
         Some(id)
+    }
+
+    /// Room left: how many more vesicles may be alive at once.
+    pub fn room(&self) -> usize {
+        self.capacity.saturating_sub(self.live)
     }
 
     /// Removes dead slots, keeping the order of the living (stable; see

@@ -16,7 +16,7 @@ use crate::host::{Host, ModulationView, Signals};
 use crate::modulation::{Modulation, Releases};
 use crate::preset::{Mode, Preset, PresetError, error::build_error};
 use crate::rng::Rng;
-use crate::vesicles::{Birth, NO_CASCADE, VesiclePool};
+use crate::vesicles::{Births, NO_CASCADE, VesiclePool};
 
 /// Finished cascades kept for inspection and export.
 pub const CASCADES_KEPT: usize = 1_000_000;
@@ -135,6 +135,9 @@ pub struct World {
     pub cascades: CascadeTracker,
     /// Warnings raised while running (e.g. the population is full), newest last.
     pub warnings: Vec<String>,
+    /// The first non-finite value a step left in the state, if any (checked after every
+    /// step; see [`World::first_nonfinite`]). Once set, [`World::advance`] takes no more steps.
+    pub nonfinite: Option<crate::nonfinite::NonFinite>,
     acc: Option<Accumulators>,
     effective_weight: Vec<f32>,
 }
@@ -229,6 +232,7 @@ impl World {
             totals: SpeciesEvents::zeros(s),
             cascades: CascadeTracker::new(CASCADES_KEPT),
             warnings,
+            nonfinite: None,
             acc,
             species,
             graph,
@@ -346,8 +350,13 @@ impl World {
     }
 
     /// Advances `steps` steps.
+    /// Takes `steps` steps, stopping early after a step that left a non-finite value in the
+    /// state ([`World::nonfinite`] says which).
     pub fn advance(&mut self, steps: u64) {
         for _ in 0..steps {
+            if self.nonfinite.is_some() {
+                break;
+            }
             self.step_once();
         }
     }
@@ -471,21 +480,28 @@ impl World {
                 // slots are reclaimed once they are an eighth of the pool, or when the births
                 // would not fit beside them.
                 pool.maybe_compact();
-                if pool.len() + out.births.len() + emitted.len() > pool.capacity {
+                let wanted = out.births.iter().chain(&emitted).map(|b| b.count);
+                let wanted = wanted.fold(0u64, u64::saturating_add);
+                if (pool.len() as u64).saturating_add(wanted) > pool.capacity as u64 {
                     pool.compact();
                 }
                 let species = &self.species;
                 let cascades = &mut self.cascades;
-                let mut append = |b: &Birth, cascade_child: bool, events: &mut SpeciesEvents| {
-                    let k = b.species as usize;
-                    let sp = &species[k];
-                    let mut b = *b;
-                    let tracked_root = !cascade_child && sp.cascades;
-                    if tracked_root {
-                        b.cascade = NO_CASCADE;
-                    }
-                    match pool.push(&b, t + 1) {
-                        Some(id) => {
+                // Each record's births join while there is room; the rest are dropped and
+                // counted, without being made (a draw may exceed any capacity).
+                let mut append =
+                    |group: &Births, cascade_child: bool, events: &mut SpeciesEvents| {
+                        let k = group.birth.species as usize;
+                        let kept = group.count.min(pool.room() as u64);
+                        events.dropped[k] += (group.count - kept) as f64;
+                        let tracked_root = !cascade_child && species[k].cascades;
+                        let mut b = group.birth;
+                        if tracked_root {
+                            b.cascade = NO_CASCADE;
+                        }
+                        for _ in 0..kept {
+                            // `kept` is at most the room left, so every push finds a place.
+                            let Some(id) = pool.push(&b, t + 1) else { break };
                             if tracked_root {
                                 let slot = cascades.open(id, b.species, t);
                                 if let Some(last) = pool.cascade.last_mut() {
@@ -494,16 +510,14 @@ impl World {
                             } else if cascade_child {
                                 cascades.add_child(b.cascade, b.generation);
                             }
-                            counts[k * n + b.node as usize] += 1;
-                            if cascade_child {
-                                events.cascade_born[k] += 1.0;
-                            } else {
-                                events.emitted[k] += 1.0;
-                            }
                         }
-                        None => events.dropped[k] += 1.0,
-                    }
-                };
+                        counts[k * n + b.node as usize] += kept as u32;
+                        if cascade_child {
+                            events.cascade_born[k] += kept as f64;
+                        } else {
+                            events.emitted[k] += kept as f64;
+                        }
+                    };
                 for b in &out.births {
                     append(b, true, &mut events);
                 }
@@ -577,6 +591,9 @@ impl World {
         self.totals.add(&events);
         self.last = events;
         self.step += 1;
+        if self.nonfinite.is_none() {
+            self.nonfinite = self.first_nonfinite();
+        }
     }
 
     /// MODEL §3 stage 1: the host steps with the modulation of the previous step, and the meta

@@ -184,13 +184,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
         let start = Instant::now();
         let mut warned = 0;
         for step in 0..steps {
-            match twin.as_mut() {
+            // A step that leaves a NaN or an infinity stops the run with what, where and why.
+            let stepped = match twin.as_mut() {
                 Some(d) => {
                     let (a, b) = rayon::join(|| engine.advance(1), || d.advance(1));
-                    a.and(b)?;
+                    a.and(b)
                 }
-                None => engine.advance(1)?,
-            }
+                None => engine.advance(1),
+            };
+            stepped.map_err(|e| anyhow::anyhow!("the run stopped: {e}"))?;
             let main = engine.host().context("the engine holds the world")?;
             let density = match twin.as_ref() {
                 Some(d) => Some(d.host().context("the twin engine holds the density world")?),

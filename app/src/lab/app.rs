@@ -9,7 +9,7 @@ use nv_core::backend::BackendKind;
 use nv_core::gpu::GpuContext;
 use serde::{Deserialize, Serialize};
 
-use super::command::AppCommand;
+use super::command::{AppCommand, SpeciesListEdit};
 use super::darwin3::adapter::Darwin3Runner;
 use super::darwin3::view::Darwin3Settings;
 use super::darwin3::{self, Darwin3Action, Darwin3Export, Darwin3PanelState, Darwin3View};
@@ -287,34 +287,36 @@ impl LabApp {
     }
 
     /// Starts a Darwin3 session for the current world with the current settings.
-    fn start_darwin3(&mut self) {
-        if let Err(e) = self.darwin3_runner.start(self.sim.world(), self.darwin3_settings) {
+    fn start_darwin3(&mut self, ctx: &egui::Context) {
+        if let Err(e) = self.darwin3_runner.start(self.sim.world(), self.darwin3_settings, ctx) {
             self.notice = Some(format!("Darwin3: {e}"));
         }
     }
 
-    /// Each frame: takes a finished session's view, and starts a session when the Darwin3 tab
-    /// is shown for a spiking world that has none yet.
-    fn darwin3_tick(&mut self, ctx: &egui::Context) {
+    /// Before each frame's UI: takes a finished session's view (the worker asks for a repaint
+    /// when it finishes, so this runs then, input or not).
+    fn darwin3_poll(&mut self) {
         if let Some(view) = self.darwin3_runner.poll() {
             self.set_darwin3_view(Some(view));
         }
+    }
+
+    /// After each frame's UI: starts a session when the Darwin3 tab is shown for a spiking
+    /// world that has none yet.
+    fn darwin3_tick(&mut self, ctx: &egui::Context) {
         let shown = self.state.central_tab == CentralTab::Darwin3;
         if shown
             && self.darwin3_view.is_none()
             && !self.darwin3_runner.busy()
             && matches!(self.sim.world().host, nv_core::host::Host::Spiking(_))
         {
-            self.start_darwin3();
-        }
-        if self.darwin3_runner.busy() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            self.start_darwin3(ctx);
         }
     }
 
     /// Applies the Darwin3 panel's actions: exports through the file dialog; selections are
     /// already in the panel's state; settings edits and reruns start a new session.
-    fn apply_darwin3(&mut self) {
+    fn apply_darwin3(&mut self, ctx: &egui::Context) {
         let mut rerun = false;
         for action in std::mem::take(&mut self.darwin3_actions) {
             match action {
@@ -329,7 +331,7 @@ impl LabApp {
             }
         }
         if rerun {
-            self.start_darwin3();
+            self.start_darwin3(ctx);
         }
     }
 
@@ -425,18 +427,11 @@ impl LabApp {
                         None => self.sim.set_backend(kind).err(),
                     };
                 }
-                AppCommand::LoadPreset(path) => match Simulation::load(&path, self.sim.mode) {
-                    Ok(mut s) => {
-                        s.speed = self.sim.speed;
-                        self.sim = s;
-                        self.selected = None;
-                        self.seed_text = self.sim.world().preset.seed.to_string();
+                AppCommand::LoadPreset(path) => match Simulation::open(&path) {
+                    Ok(s) => {
+                        self.install(s);
                         files::remember(&mut self.state.recent, &path);
                         self.state.last_preset = Some(path);
-                        // A Darwin3 run belongs to the world it mapped.
-                        self.forget_darwin3();
-                        self.state.view = ViewState::default();
-                        self.error = None;
                     }
                     // The current world is kept.
                     Err(e) => self.error = Some(e),
@@ -479,20 +474,52 @@ impl LabApp {
                     p.species = species;
                     self.rebuild(p, self.sim.mode);
                 }
+                AppCommand::EditSpeciesList(edit) => self.edit_species_list(edit, ctx),
             }
         }
     }
 
-    /// `s`, a newly opened world, on the engine the current one runs on (on the GPU when it
-    /// can; the notice says why not).
-    fn keep_engine(&mut self, mut s: Simulation) -> Simulation {
+    /// Makes `s`, a newly opened world (a card, File ▸ Open, a dropped or pasted preset), the
+    /// lab's world: every way of opening a preset comes here. It runs in its preset's mode (the
+    /// `run` section; `s` was built in it), at the current speed, on the engine the current
+    /// world runs on (on the GPU when it can; the notice says why not); the selection, the
+    /// view and the Darwin3 run (which belongs to the old world) are dropped.
+    fn install(&mut self, mut s: Simulation) {
+        self.forget_darwin3();
+        s.speed = self.sim.speed;
         s.gpu = self.sim.gpu.clone();
         if self.sim.backend() == BackendKind::Gpu
             && let Err(e) = s.set_backend(BackendKind::Gpu)
         {
             self.notice = Some(e);
         }
-        s
+        self.sim = s;
+        self.selected = None;
+        self.seed_text = self.sim.world().preset.seed.to_string();
+        self.state.view = ViewState::default();
+        self.state.mode = Some(self.sim.mode);
+        self.error = None;
+    }
+
+    /// Adds, duplicates or deletes a species, validated against the world's species list as
+    /// it is now (not as the panel saw it), then rebuilds; the editor selects the species the
+    /// edit made. An edit that no longer applies (an index past the end, a full list, the last
+    /// species) says why and changes nothing.
+    fn edit_species_list(&mut self, edit: SpeciesListEdit, ctx: &egui::Context) {
+        let mut list = self.sim.world().preset.species.clone();
+        let selected = match edit.apply(&mut list) {
+            Ok(selected) => selected,
+            Err(why) => {
+                self.error = Some(format!("species not changed: {why}"));
+                return;
+            }
+        };
+        let mut p = self.sim.world().preset.clone();
+        p.species = list;
+        self.rebuild(p, self.sim.mode);
+        if self.error.is_none() {
+            panels::species_editor::select(ctx, selected);
+        }
     }
 
     fn rebuild(&mut self, preset: nv_core::Preset, mode: Mode) {
@@ -541,14 +568,8 @@ impl LabApp {
         if let Some(text) = fx.copy {
             ctx.copy_text(text);
         }
-        if let Some(mut s) = fx.world {
-            self.forget_darwin3();
-            s.speed = self.sim.speed;
-            self.sim = self.keep_engine(s);
-            self.selected = None;
-            self.seed_text = self.sim.world().preset.seed.to_string();
-            self.state.view = ViewState::default();
-            self.error = None;
+        if let Some(s) = fx.world {
+            self.install(s);
         }
         if fx.notice.is_some() {
             self.notice = fx.notice;
@@ -599,6 +620,43 @@ impl LabApp {
         }
     }
 
+    /// The error and the notice, drawn over the top of the central area (they never move or
+    /// resize the views under them), wrapped to its width, each with a ✖ that dismisses it.
+    fn messages(&mut self, ui: &egui::Ui) {
+        let rect = ui.max_rect();
+        let width = (rect.width() - 24.0).max(120.0);
+        let mut y = rect.top() + 28.0;
+        let error = egui::Color32::from_rgb(240, 100, 80);
+        for (which, text) in [(0, self.error.clone()), (1, self.notice.clone())] {
+            let Some(text) = text else { continue };
+            let area = egui::Area::new(egui::Id::new(("lab_message", which)))
+                .order(egui::Order::Foreground)
+                .fixed_pos(egui::pos2(rect.left() + 12.0, y))
+                .show(ui.ctx(), |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.set_max_width(width);
+                        ui.horizontal_top(|ui| {
+                            let (button, label) = if which == 0 {
+                                ("✖ dismiss", RichText::new(format!("⚠ {text}")).color(error))
+                            } else {
+                                ("✖ ok", RichText::new(&text))
+                            };
+                            if ui.small_button(button).on_hover_text("hide this message").clicked()
+                            {
+                                if which == 0 {
+                                    self.error = None;
+                                } else {
+                                    self.notice = None;
+                                }
+                            }
+                            ui.add(egui::Label::new(label).wrap());
+                        });
+                    });
+                });
+            y = area.response.rect.bottom() + 4.0;
+        }
+    }
+
     fn help(&mut self, ctx: &egui::Context) {
         let mut open = self.show_help;
         egui::Window::new("Shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
@@ -625,8 +683,10 @@ impl LabApp {
 }
 
 impl eframe::App for LabApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let ctx = ui.ctx().clone();
+    /// Before the UI of each frame (and when a worker asks for a repaint): the frame clock,
+    /// the file dialogs' answers, the Darwin3 worker's result, the simulation's steps for this
+    /// frame and what they have to tell, and screenshots that arrived.
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let now = Instant::now();
         let dt = now.duration_since(self.last_frame).as_secs_f32();
         self.last_frame = now;
@@ -636,6 +696,20 @@ impl eframe::App for LabApp {
                 self.frame_times.push(dt);
             }
         }
+        self.poll_dialog(ctx);
+        self.darwin3_poll();
+        self.sim.frame();
+        if let Some(n) = self.sim.notice.take() {
+            self.notice = Some(n);
+        }
+        if let Some(h) = self.sim.halted.take() {
+            self.error = Some(h);
+        }
+        self.screenshots(ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
         panels::menu_bar::input(
             &ctx,
@@ -644,12 +718,6 @@ impl eframe::App for LabApp {
             &mut self.error,
             &mut self.commands,
         );
-        self.poll_dialog(&ctx);
-        self.sim.frame();
-        if let Some(n) = self.sim.notice.take() {
-            self.notice = Some(n);
-        }
-        self.screenshots(&ctx);
 
         egui::Panel::top("menu_bar").show(ui, |ui| {
             panels::menu_bar::show(ui, &self.sim, &mut self.state.recent, &mut self.commands);
@@ -692,22 +760,7 @@ impl eframe::App for LabApp {
             });
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some(e) = self.error.clone() {
-                ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("⚠ {e}")).color(egui::Color32::from_rgb(240, 100, 80)));
-                    if ui.small_button("dismiss").clicked() {
-                        self.error = None;
-                    }
-                });
-            }
-            if let Some(n) = self.notice.clone() {
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new(n).weak());
-                    if ui.small_button("ok").clicked() {
-                        self.notice = None;
-                    }
-                });
-            }
+            self.messages(ui);
             if !self.state.hint_seen {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new("New here? Pick an experiment in the preset library on the left, then press Space to run it.").italics());
@@ -748,6 +801,7 @@ impl eframe::App for LabApp {
                         ui,
                         self.darwin3_view.as_ref(),
                         &mut self.darwin3_state,
+                        self.darwin3_runner.busy(),
                     );
                     self.darwin3_actions.extend(actions);
                 }
@@ -757,7 +811,7 @@ impl eframe::App for LabApp {
         panels::menu_bar::prompt(&ctx, &self.files, &self.sim, &mut self.commands);
         panels::menu_bar::paste_window(&ctx, &mut self.files, &mut self.commands);
         self.apply(&ctx);
-        self.apply_darwin3();
+        self.apply_darwin3(&ctx);
         self.darwin3_tick(&ctx);
 
         self.frames += 1;

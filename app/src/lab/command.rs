@@ -37,9 +37,12 @@ pub enum AppCommand {
     /// vesicle; the list has as many species as before. On error the world is unchanged and
     /// the message is shown.
     EditSpecies(Vec<nv_core::species::Species>),
-    /// Rebuild the world from its preset with this species list (adding, duplicating or
-    /// deleting a species changes the count, which a live edit cannot).
+    /// Rebuild the world from its preset with this species list (the first species of a
+    /// preset that has none).
     RebuildWithSpecies(Vec<nv_core::species::Species>),
+    /// Add, duplicate or delete a species (the count changes, which a live edit cannot): the
+    /// edit is made on the world's list as it is when applied, then the world is rebuilt.
+    EditSpeciesList(SpeciesListEdit),
     // File menu (applied with the functions of `files.rs`). A command that replaces a world
     // with unsaved changes (`LoadPreset`, `PastePreset`) first asks "Discard unsaved changes?".
     /// File ▸ Open…: ask for a preset file with a dialog, then `LoadPreset` it.
@@ -63,4 +66,54 @@ pub enum AppCommand {
     ExportDarwin3Metrics(Option<PathBuf>),
     /// The answer to the "Discard unsaved changes?" prompt.
     Unsaved(super::files::UnsavedAnswer),
+}
+
+/// A change to the number of species, made against the list as it is when applied.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SpeciesListEdit {
+    /// Append a new species with default parameters.
+    Add,
+    /// Append a copy of species `k` under a fresh name.
+    Duplicate(usize),
+    /// Delete species `k` and the references to it.
+    Delete(usize),
+}
+
+impl SpeciesListEdit {
+    /// Makes the edit on `list`; returns the index of the species to select afterwards, or
+    /// why the edit does not apply to this list (and `list` is unchanged).
+    pub fn apply(&self, list: &mut Vec<nv_core::species::Species>) -> Result<usize, String> {
+        use nv_core::preset::species_edits::{duplicate_species, remove_species, unique_name};
+        use nv_core::preset::validate::MAX_SPECIES;
+        let full = || format!("a preset has at most {MAX_SPECIES} species");
+        match *self {
+            Self::Add => {
+                if list.len() >= MAX_SPECIES {
+                    return Err(full());
+                }
+                let name = unique_name(list, "species");
+                list.push(super::panels::species_editor::new_species(&name, list.len()));
+                Ok(list.len() - 1)
+            }
+            Self::Duplicate(k) => {
+                if list.len() >= MAX_SPECIES {
+                    return Err(full());
+                }
+                if k >= list.len() {
+                    return Err(format!("there is no species {k} to duplicate"));
+                }
+                Ok(duplicate_species(list, k))
+            }
+            Self::Delete(k) => {
+                if list.len() <= 1 {
+                    return Err("the last species cannot be deleted".into());
+                }
+                if k >= list.len() {
+                    return Err(format!("there is no species {k} to delete"));
+                }
+                remove_species(list, k);
+                Ok(k.min(list.len() - 1))
+            }
+        }
+    }
 }

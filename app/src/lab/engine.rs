@@ -4,8 +4,24 @@
 
 use eframe::egui_wgpu::wgpu;
 use nv_core::World;
-use nv_core::backend::{Backend, BackendKind, CpuBackend, LoadError};
+use nv_core::backend::{Backend, BackendError, BackendKind, CpuBackend, LoadError};
 use nv_core::gpu::{GpuBackend, GpuContext};
+
+/// Why [`Engine::advance`] stopped.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepFailure {
+    /// The GPU failed; the world runs on on the CPU from its last good state (the notice).
+    FellBack(String),
+    /// A step left a NaN or an infinity in the state (`message` names it and its likely
+    /// cause). `restored`: the step of the last good state the engine went back to itself
+    /// (the GPU engine's), or `None` when the world is left as that step made it (the CPU).
+    NonFinite {
+        /// What went non-finite, where, at which step, and the likely cause.
+        message: String,
+        /// The step the engine restored, if it did.
+        restored: Option<u64>,
+    },
+}
 
 /// The backend holding the main world. It always holds one (between the calls of a switch
 /// too: every path that takes the world out puts a world back).
@@ -55,13 +71,37 @@ impl Engine {
     }
 
     /// Advances `steps` steps. A GPU failure moves the world back to the CPU at its last
-    /// good state and returns the notice that says so.
-    pub fn advance(&mut self, steps: u64) -> Result<(), String> {
-        match self {
-            Self::Cpu(b) => b.advance(steps).map_err(|e| e.to_string()),
-            Self::Gpu(b) => match b.advance(steps) {
-                Ok(()) => Ok(()),
-                Err(e) => Err(self.fall_back(&format!("GPU error during a step: {e}"))),
+    /// good state ([`StepFailure::FellBack`]). A step that leaves a non-finite value stops the
+    /// run ([`StepFailure::NonFinite`]): on the CPU the world is left as that step made it
+    /// (the caller restores its own checkpoint); on the GPU it is back at the engine's last
+    /// good state, still on the GPU.
+    pub fn advance(&mut self, steps: u64) -> Result<(), StepFailure> {
+        let result = match self {
+            Self::Cpu(b) => b.advance(steps),
+            Self::Gpu(b) => b.advance(steps),
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(BackendError::NonFinite(bad)) => {
+                let restored = match self {
+                    Self::Cpu(_) => None,
+                    Self::Gpu(gpu) => {
+                        let world =
+                            gpu.recover().expect("a loaded GPU backend keeps its last good state");
+                        let step = world.step;
+                        if let Err(LoadError { world, .. }) = gpu.load(world) {
+                            *self = Self::cpu(*world);
+                        }
+                        Some(step)
+                    }
+                };
+                Err(StepFailure::NonFinite { message: bad.to_string(), restored })
+            }
+            Err(e) => match self {
+                Self::Cpu(_) => Err(StepFailure::FellBack(e.to_string())),
+                Self::Gpu(_) => Err(StepFailure::FellBack(
+                    self.fall_back(&format!("GPU error during a step: {e}")),
+                )),
             },
         }
     }
@@ -210,7 +250,9 @@ mod tests {
         engine.sync().expect("the population reads back");
         engine.advance(5).expect("GPU steps");
         ctx.device.destroy();
-        let notice = engine.advance(1).expect_err("the device is gone");
+        let Err(StepFailure::FellBack(notice)) = engine.advance(1) else {
+            panic!("the device is gone: the step falls back to the CPU");
+        };
         assert!(notice.contains("last good state (step 20)"), "{notice}");
         assert_eq!(engine.kind(), BackendKind::Cpu);
         assert_eq!(engine.world().step, 20);

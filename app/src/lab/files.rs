@@ -33,7 +33,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use nv_core::Mode;
 use nv_core::observe::{SpeciesTotals, fnv1a_hex, species_totals, write_graph_json};
 use serde::Serialize;
 
@@ -190,12 +189,14 @@ pub fn preset_text(sim: &Simulation) -> Result<String, String> {
     nv_core::preset::to_string(&sim.world().preset).map_err(|e| e.to_string())
 }
 
-/// A new simulation of the preset in RON `text` (pasted), in `mode`; the error names the line,
-/// column and field when the text is not a valid preset. It has no file, so it counts as
-/// unsaved. Relative file names in the preset are read from the current folder.
-pub fn from_text(text: &str, mode: Mode) -> Result<Simulation, String> {
+/// A new simulation of the preset in RON `text` (pasted), in the mode of its `run` section;
+/// the error names the line, column and field when the text is not a valid preset. It has no
+/// file, so it counts as unsaved. Relative file names in the preset are read from the current
+/// folder.
+pub fn from_text(text: &str) -> Result<Simulation, String> {
     let preset = nv_core::preset::from_str(text, nv_core::preset::error::TEXT_FILE)
         .map_err(|e| e.to_string())?;
+    let mode = preset.run.mode;
     let mut sim = Simulation::new(preset, mode, None)?;
     sim.saved = None;
     Ok(sim)
@@ -543,7 +544,7 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
             Err(e) => fx.error = Some(format!("cannot copy the preset: {e}")),
         },
         AppCommand::ShowPaste => lab.files.paste_open = true,
-        AppCommand::PastePreset(text) => match from_text(&text, lab.sim.mode) {
+        AppCommand::PastePreset(text) => match from_text(&text) {
             Ok(sim) => {
                 fx.notice = Some(format!("loaded the pasted preset “{}”", sim.world().preset.name));
                 fx.world = Some(sim);
@@ -606,6 +607,7 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nv_core::Mode;
 
     fn shipped(name: &str) -> PathBuf {
         crate::cli::presets_dir().join(name)
@@ -744,7 +746,7 @@ mod tests {
         assert_eq!(guard(&mut parts.files, false, vec![load.clone()]), vec![load]);
         // A pasted preset has no file: unsaved.
         let text = preset_text(&tiny()).expect("text");
-        let pasted = from_text(&text, Mode::Particle).expect("pastes");
+        let pasted = from_text(&text).expect("pastes");
         assert!(is_dirty(&pasted));
         assert_eq!(pasted.world().preset, tiny().world().preset);
     }

@@ -9,7 +9,7 @@ use nv_core::gpu::GpuContext;
 use nv_core::twin::{Discrepancy, discrepancy};
 use nv_core::{Mode, Preset, World};
 
-use super::engine::Engine;
+use super::engine::{Engine, StepFailure};
 use super::history::History;
 
 /// Longest time the simulation may take out of one frame.
@@ -18,6 +18,20 @@ pub const FRAME_BUDGET: Duration = Duration::from_millis(12);
 /// On the GPU engine, how often the population is read back for the view and the inspector
 /// (and kept as the last good state): a read is O(vesicles), so not every frame.
 pub const SYNC_INTERVAL: Duration = Duration::from_millis(100);
+
+/// How often, at most, the CPU engine's world (and its twin) is copied as the last finite
+/// state, which a step that leaves a NaN or an infinity goes back to: a copy is O(vesicles).
+pub const CHECKPOINT_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A copy of the worlds taken when their state was finite (see [`CHECKPOINT_INTERVAL`]).
+struct Checkpoint {
+    /// When it was taken.
+    at: Instant,
+    /// The main world.
+    world: World,
+    /// The density twin, in twin mode.
+    twin: Option<World>,
+}
 
 /// A vesicle followed by the inspector: its path so far and, once gone, when.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +75,12 @@ pub struct Simulation {
     /// The vesicle the inspector follows.
     pub tracked: Option<Tracked>,
     rate_window: (Instant, u64),
+    /// The last finite state on the CPU engine (see [`CHECKPOINT_INTERVAL`]).
+    checkpoint: Option<Checkpoint>,
+    /// Why the run stopped, until read: a step left a non-finite value in the state; the
+    /// message names it, its node, the step, the likely cause and the step the world went
+    /// back to.
+    pub halted: Option<String>,
     /// The preset as last loaded or saved (`None`: never saved to a file, e.g. pasted text);
     /// the world has unsaved changes when its preset differs (see `files::is_dirty`).
     pub saved: Option<Preset>,
@@ -105,11 +125,21 @@ impl Simulation {
             steps_per_s: 0.0,
             tracked: None,
             rate_window: (Instant::now(), 0),
+            checkpoint: None,
+            halted: None,
             saved,
         })
     }
 
-    /// Loads a preset file.
+    /// Loads a preset file in the mode of its `run` section (what every way of opening a
+    /// preset in the lab does).
+    pub fn open(path: &Path) -> Result<Self, String> {
+        let preset = nv_core::preset::load(path).map_err(|e| e.to_string())?;
+        let mode = preset.run.mode;
+        Self::new(preset, mode, Some(path.to_path_buf()))
+    }
+
+    /// Loads a preset file in `mode`.
     pub fn load(path: &Path, mode: Mode) -> Result<Self, String> {
         let preset = nv_core::preset::load(path).map_err(|e| e.to_string())?;
         Self::new(preset, mode, Some(path.to_path_buf()))
@@ -199,6 +229,8 @@ impl Simulation {
     /// Applies `edit` to the main world (on the GPU engine: read back, edited, loaded again;
     /// when the GPU then refuses it, it stays on the CPU and [`Simulation::notice`] says so).
     pub fn edit_world<R>(&mut self, edit: impl FnOnce(&mut World) -> R) -> R {
+        // A checkpoint from before the edit would undo it: the next step takes a new one.
+        self.checkpoint = None;
         let (out, notice) = self.engine.edit(self.gpu.as_ref(), edit);
         if notice.is_some() {
             self.notice = notice;
@@ -208,21 +240,81 @@ impl Simulation {
 
     /// One step of every world, recorded. A GPU failure continues on the CPU from the last
     /// good state ([`Simulation::notice`] says so).
-    pub fn step(&mut self) {
+    ///
+    /// A step that leaves a NaN or an infinity in either world stops the run: the worlds go
+    /// back to their last finite state, the simulation pauses and [`Simulation::halted`]
+    /// says what went wrong. Returns whether the step was taken.
+    pub fn step(&mut self) -> bool {
+        if self.backend() == BackendKind::Cpu {
+            self.keep_checkpoint();
+        }
         let stepped = match self.twin.as_mut() {
             Some(d) => {
                 let e = &mut self.engine;
-                rayon::join(|| e.advance(1), || d.step_once()).0
+                let (main, ()) = rayon::join(|| e.advance(1), || d.step_once());
+                match (main, d.nonfinite.clone()) {
+                    (Ok(()), Some(bad)) => Err(StepFailure::NonFinite {
+                        message: format!("mean field: {bad}"),
+                        restored: None,
+                    }),
+                    (other, _) => other,
+                }
             }
             None => self.engine.advance(1),
         };
-        if let Err(notice) = stepped {
-            self.fell_back(notice);
+        match stepped {
+            Ok(()) => {}
+            Err(StepFailure::FellBack(notice)) => self.fell_back(notice),
+            Err(StepFailure::NonFinite { message, restored }) => {
+                self.halt(message, restored);
+                return false;
+            }
         }
         self.history.push(self.engine.world());
         if self.backend() == BackendKind::Cpu {
             self.follow();
         }
+        true
+    }
+
+    /// Copies the worlds as the last finite state when the last copy is older than
+    /// [`CHECKPOINT_INTERVAL`] (or there is none).
+    fn keep_checkpoint(&mut self) {
+        if self.checkpoint.as_ref().is_some_and(|c| c.at.elapsed() < CHECKPOINT_INTERVAL) {
+            return;
+        }
+        self.checkpoint = Some(Checkpoint {
+            at: Instant::now(),
+            world: self.engine.world().clone(),
+            twin: self.twin.clone(),
+        });
+    }
+
+    /// After a step left a non-finite value: back to the last finite state, paused, with the
+    /// message. `restored`: the step the engine already went back to (the GPU engine's own
+    /// last good state), else the CPU checkpoint is restored.
+    fn halt(&mut self, message: String, restored: Option<u64>) {
+        self.playing = false;
+        // The GPU engine went back to its own last good state; it never has a twin (twin mode
+        // runs on the CPU). On the CPU, the checkpoint.
+        let step = match (restored, self.checkpoint.take()) {
+            (Some(step), _) => step,
+            (None, Some(c)) => {
+                let step = c.world.step;
+                self.engine = Engine::cpu(c.world);
+                if c.twin.is_some() {
+                    self.twin = c.twin;
+                }
+                step
+            }
+            (None, None) => self.world().step,
+        };
+        self.history.keep_until(step);
+        self.synced = (Instant::now(), step);
+        self.halted = Some(format!(
+            "Stopped: {message}. The world is back at step {step}, its last finite state, and \
+             paused; change the parameter and press play, or reset (R)."
+        ));
     }
 
     /// After a GPU failure the world is back at its last good state on the CPU: the series
@@ -281,7 +373,10 @@ impl Simulation {
             self.owed += self.speed;
             let start = Instant::now();
             while self.owed >= 1.0 {
-                self.step();
+                if !self.step() {
+                    self.owed = 0.0;
+                    break;
+                }
                 self.owed -= 1.0;
                 if start.elapsed() > FRAME_BUDGET {
                     // Do not pile up debt the machine cannot pay: drop it.

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::compile::{CompiledMemory, CompiledRelease, CompiledSpecies, channel};
 use crate::rng::{self, Rng, UniformSeq, stream};
 use crate::species::{LifetimeLaw, mat_vec};
-use crate::vesicles::{Birth, ChunkMut, NO_CASCADE, VesiclePool};
+use crate::vesicles::{Birth, Births, ChunkMut, NO_CASCADE, VesiclePool};
 
 use super::accumulate::Accumulators;
 use super::kernel::{MoveCdf, pick_move};
@@ -54,8 +54,9 @@ pub struct StageInputs<'a> {
 /// What the stage produced besides the accumulators.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StageOutput {
-    /// Cascade births, in slot order (= parent id order).
-    pub births: Vec<Birth>,
+    /// Cascade births, one record per docking that has children, in slot order (= parent id
+    /// order).
+    pub births: Vec<Births>,
     /// Per species: deaths by decay.
     pub died: Vec<u64>,
     /// Per species: dockings.
@@ -315,18 +316,18 @@ fn release(
                     id,
                     stream::CASCADE + 16 * op_index as u32,
                 );
-                let children = rng::poisson(*chi as f64, &mut seq);
-                let child_payload = mat_vec(transform, c);
-                for _ in 0..children {
-                    out.births.push(Birth {
+                let count = rng::poisson(*chi as f64, &mut seq);
+                if count > 0 {
+                    let birth = Birth {
                         species: *species as u16,
                         node: i as u32,
-                        payload: child_payload,
+                        payload: mat_vec(transform, c),
                         parent: id,
                         root,
                         generation: generation + 1,
                         cascade,
-                    });
+                    };
+                    out.births.push(Births { birth, count });
                 }
             }
         }

@@ -14,7 +14,7 @@ use crate::fastmath::sigmoid;
 use crate::host::Signals;
 use crate::rng::{self, Rng, UniformSeq, stream};
 use crate::species::mat_vec;
-use crate::vesicles::{Birth, NO_CASCADE, NONE};
+use crate::vesicles::{Birth, Births, NO_CASCADE, NONE};
 
 /// The signals emission reads.
 pub struct EmitInputs<'a> {
@@ -91,7 +91,8 @@ pub fn node_counts(
         .collect()
 }
 
-/// The emission births of one step, ordered by (species, node).
+/// The emission births of one step, one record per (species, node) that emits, ordered by
+/// (species, node).
 pub fn births(
     species: &[CompiledSpecies],
     rng: &Rng,
@@ -99,7 +100,7 @@ pub fn births(
     n: usize,
     dt: f32,
     input: &EmitInputs,
-) -> Vec<Birth> {
+) -> Vec<Births> {
     let mut out = Vec::new();
     for (k, (s, per_node)) in
         species.iter().zip(node_counts(species, rng, step, n, dt, input)).enumerate()
@@ -108,19 +109,33 @@ pub fn births(
             if count == 0 {
                 continue;
             }
-            let payload = emission_payload(s, i as usize, input);
-            for _ in 0..count {
-                out.push(Birth {
-                    species: k as u16,
-                    node: i,
-                    payload,
-                    parent: NONE,
-                    root: NONE,
-                    generation: 0,
-                    cascade: NO_CASCADE,
-                });
-            }
+            let birth = Birth {
+                species: k as u16,
+                node: i,
+                payload: emission_payload(s, i as usize, input),
+                parent: NONE,
+                root: NONE,
+                generation: 0,
+                cascade: NO_CASCADE,
+            };
+            out.push(Births { birth, count });
         }
     }
     out
+}
+
+/// Caps emission counts, in their birth order, so that no more than `room` are kept in all:
+/// the counts beyond it are added to `dropped` (per species) and set to what is kept. Births
+/// beyond the room could never join the population; capping them first keeps every sum of
+/// counts below the capacity (the GPU engine sums them in 32 bits).
+pub fn cap_counts(per_species: &mut [Vec<(u32, u64)>], room: u64, dropped: &mut [f64]) {
+    let mut left = room;
+    for (k, list) in per_species.iter_mut().enumerate() {
+        for (_, count) in list.iter_mut() {
+            let kept = (*count).min(left);
+            dropped[k] += (*count - kept) as f64;
+            left -= kept;
+            *count = kept;
+        }
+    }
 }

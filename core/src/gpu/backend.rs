@@ -22,10 +22,10 @@
 //! [`Backend::store`] (`counts` holds ρ between them). Its values follow the CPU's within f32 rounding
 //! (`core/tests/gpu_density_backend.rs` states the tolerances).
 
-use crate::backend::{Backend, BackendError, BackendKind, LoadError, Observables};
+use crate::backend::{Backend, BackendError, BackendKind, LoadError, Observables, check_finite};
 use crate::compile::CompiledRelease;
 use crate::cpu::accumulate::SCALE;
-use crate::cpu::emit::{emission_payload, node_counts};
+use crate::cpu::emit::{cap_counts, emission_payload, node_counts};
 use crate::vesicles::{NO_CASCADE, VesiclePool};
 use crate::world::SpeciesEvents;
 use crate::{Mode, World};
@@ -392,7 +392,11 @@ impl GpuBackend {
 
         // Emission counts and payloads per (species, node), drawn on the CPU.
         let inputs = world.emit_inputs();
-        let per_species = node_counts(&world.species, &world.rng, t32, n, dt, &inputs);
+        let mut per_species = node_counts(&world.species, &world.rng, t32, n, dt, &inputs);
+        // No more can join than the capacity: the rest are dropped here, never uploaded, so
+        // the device's 32-bit counts and sums cannot overflow.
+        let mut dropped_here = vec![0.0; s];
+        cap_counts(&mut per_species, d.capacity as u64, &mut dropped_here);
         let mut counts = vec![0u32; cells];
         let mut payloads = vec![[0.0f32; 4]; cells];
         let mut emitted_total = 0u64;
@@ -591,14 +595,15 @@ impl GpuBackend {
             *r = join([w[0], w[1]]) as i64 as f64 / SCALE;
         }
         let ev = &tallies[tl.events_at as usize..][..EVENTS * s];
-        let row = |e: usize| ev[e * s..(e + 1) * s].iter().map(|&x| x as f64).collect();
+        let row =
+            |e: usize| -> Vec<f64> { ev[e * s..(e + 1) * s].iter().map(|&x| x as f64).collect() };
         let events = SpeciesEvents {
             died: row(0),
             docked: row(1),
             absorbed: row(2),
             emitted: row(3),
             cascade_born: row(4),
-            dropped: row(5),
+            dropped: row(5).iter().zip(&dropped_here).map(|(a, b)| a + b).collect(),
         };
 
         // Cascades: the device's counts, then the roots of this step (birth numbers after the
@@ -617,17 +622,14 @@ impl GpuBackend {
         for (k, list) in per_species.iter().enumerate() {
             let tracked = world.species[k].cascades;
             for &(_, c) in list {
-                for _ in 0..c {
-                    if number >= room {
-                        break;
+                let kept = c.min(room.saturating_sub(number));
+                if tracked {
+                    for j in number..number + kept {
+                        let slot = world.cascades.open(old_next + j, k as u16, t);
+                        d.pending_roots.push((live + j as u32, slot));
                     }
-                    if tracked {
-                        let id = old_next + number;
-                        let slot = world.cascades.open(id, k as u16, t);
-                        d.pending_roots.push((live + number as u32, slot));
-                    }
-                    number += 1;
                 }
+                number += kept;
             }
         }
         world.cascades.sweep(t);
@@ -714,10 +716,14 @@ impl Backend for GpuBackend {
             return Err(BackendError::Empty("gpu"));
         };
         if let Some(density) = self.density.as_mut() {
-            return Ok(density.advance(&self.ctx, world, steps)?);
+            density.advance(&self.ctx, world, steps)?;
+            return check_finite(world);
         }
         for _ in 0..steps {
             self.step()?;
+            if let Some(world) = self.world.as_ref() {
+                check_finite(world)?;
+            }
         }
         Ok(())
     }

@@ -142,6 +142,9 @@ impl GpuDensity {
     ) -> Result<(), GpuError> {
         density_of(world)?;
         for _ in 0..steps {
+            if world.nonfinite.is_some() {
+                break;
+            }
             world.host_phase();
             let effective =
                 world.weight.iter().zip(&world.modulation.weight_delta).map(|(w, d)| w + d);

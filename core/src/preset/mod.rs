@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod load;
+pub mod species_edits;
 pub mod validate;
 
 use serde::{Deserialize, Serialize};

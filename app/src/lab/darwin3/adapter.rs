@@ -5,6 +5,7 @@
 use std::sync::mpsc;
 use std::time::Instant;
 
+use eframe::egui;
 use nv_core::World;
 use nv_core::darwin3::from_world::{network_of, vesicle_traffic};
 use nv_core::darwin3::links::Link;
@@ -71,15 +72,24 @@ impl Darwin3Runner {
     }
 
     /// Starts a session for `world` with `settings` (a running one is abandoned; its result is
-    /// dropped). A world without a spiking host gets no session: `Err` says why.
-    pub fn start(&mut self, world: &World, settings: Darwin3Settings) -> Result<(), String> {
+    /// dropped). A world without a spiking host gets no session: `Err` says why. When it
+    /// finishes, the worker asks `ctx` for a repaint, so the window takes the result at once
+    /// even when nothing else moves.
+    pub fn start(
+        &mut self,
+        world: &World,
+        settings: Darwin3Settings,
+        ctx: &egui::Context,
+    ) -> Result<(), String> {
         let network = network_of(world)?;
         let world = world.clone();
+        let ctx = ctx.clone();
         let (send, receive) = mpsc::channel();
         std::thread::Builder::new()
             .name("darwin3".into())
             .spawn(move || {
                 let _ = send.send(run_view(&world, &network, settings));
+                ctx.request_repaint();
             })
             .map_err(|e| format!("cannot start the Darwin3 worker: {e}"))?;
         self.pending = Some(receive);
@@ -510,7 +520,9 @@ mod tests {
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron");
         let world = World::load(&path, nv_core::Mode::Particle).expect("the preset loads");
         let mut runner = Darwin3Runner::default();
-        let err = runner.start(&world, Darwin3Settings::default()).expect_err("not spiking");
+        let err = runner
+            .start(&world, Darwin3Settings::default(), &egui::Context::default())
+            .expect_err("not spiking");
         assert!(err.contains("spiking"), "{err}");
         assert!(!runner.busy());
     }

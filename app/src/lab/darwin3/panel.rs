@@ -22,21 +22,38 @@ pub const EMPTY_STATE: &str = "No spiking network in this world: load spiking_fe
     map a network onto Darwin3. The panel then shows the mapping on the 24 × 24 mesh, the \
     emulated and reference rasters, their comparison and the per-step timing.";
 
-/// Draws the panel for `view` (`None`: the explanatory empty state) and returns the actions.
+/// What the tab says while a session runs and there is no view yet.
+pub const MAPPING: &str = "Mapping the network onto Darwin3… (the float reference and the \
+    emulated chip run 1,000 steps each on a worker thread; the window stays live)";
+
+/// Draws the panel for `view` (`None`: the explanatory empty state, or [`MAPPING`] while
+/// `busy`, a session running on its worker thread) and returns the actions.
 pub fn show(
     ui: &mut egui::Ui,
     view: Option<&Darwin3View>,
     state: &mut Darwin3PanelState,
+    busy: bool,
 ) -> Vec<Darwin3Action> {
     let mut out = Vec::new();
     ui.label(RichText::new(EMULATION_STATEMENT).small().color(Color32::from_rgb(230, 200, 120)));
     let Some(view) = view else {
         ui.add_space(24.0);
         ui.vertical_centered(|ui| {
-            ui.label(RichText::new(EMPTY_STATE).size(15.0));
+            if busy {
+                ui.spinner();
+                ui.label(RichText::new(MAPPING).size(15.0));
+            } else {
+                ui.label(RichText::new(EMPTY_STATE).size(15.0));
+            }
         });
         return out;
     };
+    if busy {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(RichText::new("rerunning with the new settings…").small());
+        });
+    }
     if !view.status.is_empty() {
         ui.label(RichText::new(&view.status).small().weak());
     }

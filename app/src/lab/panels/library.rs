@@ -82,7 +82,16 @@ pub fn show(ui: &mut egui::Ui, cards: &[Card], sim: &Simulation, out: &mut Vec<A
             let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
             ui.painter().circle_filled(rect.center(), 5.5, super::species_color(w, k));
             ui.label(RichText::new(&s.name).strong());
-            ui.label(format!("{:.0} free · {:.0} docked/step", w.free(k), w.last.docked[k]));
+            if w.mode() == nv_core::Mode::Density {
+                ui.label(format!(
+                    "{:.1} expected free · {:.1} expected docked/step",
+                    w.free(k),
+                    w.last.docked[k]
+                ))
+                .on_hover_text("Density mode: the mean field's expected values, not counts");
+            } else {
+                ui.label(format!("{:.0} free · {:.0} docked/step", w.free(k), w.last.docked[k]));
+            }
         });
     }
 }

@@ -15,6 +15,35 @@ use crate::lab::engine_instances::EngineFeed;
 use crate::lab::sim::Simulation;
 use crate::lab::vesicle_gpu::{self, FLASH, VesicleCallback, VesicleFrame, VesicleInstance};
 
+/// The legend's lines under the view: what the node colour, the halo, the edge width and the
+/// white ring mean for this simulation's host and mode.
+pub fn legend(sim: &Simulation) -> [String; 4] {
+    let w = sim.world();
+    let halo = if sim.twin.is_some() {
+        "halo: mean-field density ρ (dots: the particles)"
+    } else if w.density().is_some() {
+        "halo: expected density ρ"
+    } else {
+        "halo: vesicles at the node"
+    };
+    let colour = if matches!(w.host, nv_core::host::Host::Spiking(_)) {
+        format!(
+            "node colour: spike rate (orange at {SPIKING_RATE_SCALE:.0} spikes/s); white dot: spiked"
+        )
+    } else {
+        "node colour: activity (blue < 0 < orange)".to_string()
+    };
+    let ring = if w.mode() == nv_core::Mode::Density {
+        format!("white ring: ≥ {DENSITY_RING_THRESHOLD} expected dockings this step")
+    } else {
+        "white ring: docking this step".to_string()
+    };
+    [colour, halo.to_string(), "edge width: pathway trace π".to_string(), ring]
+}
+
+/// In density mode, the expected dockings per step at a node from which its white ring is
+/// drawn (expected values are never zero, so a ring on every node would say nothing).
+pub const DENSITY_RING_THRESHOLD: f32 = 0.5;
 /// Most vesicles drawn one by one with egui's painter (glow); above it every k-th is drawn and
 /// the view says so.
 pub const DRAW_BUDGET: usize = 30_000;
@@ -259,6 +288,10 @@ pub fn show(
     // Nodes by activity (a spiking host's in units of SPIKING_RATE_SCALE, its neurons that
     // spiked this step in white); docking flashes.
     let docks: Vec<f32> = (0..n).map(|i| (0..ns).map(|k| w.docks[k * n + i]).sum()).collect();
+    // In density mode dockings are expected values, never exactly zero: a ring marks a node
+    // where at least DENSITY_RING_THRESHOLD dockings are expected this step.
+    let ring_at =
+        if w.mode() == nv_core::Mode::Density { DENSITY_RING_THRESHOLD } else { f32::MIN_POSITIVE };
     let (scale, spiked) = match &w.host {
         nv_core::host::Host::Spiking(h) => (1.0 / SPIKING_RATE_SCALE, h.spikes()),
         _ => (1.0, &[][..]),
@@ -268,7 +301,7 @@ pub fn show(
         if spiked.binary_search(&(i as u32)).is_ok() {
             painter.circle_filled(pos[i], node_r * 0.5, Color32::WHITE);
         }
-        if docks[i] > 0.0 {
+        if docks[i] >= ring_at {
             painter.circle_stroke(
                 pos[i],
                 node_r + 2.0,
@@ -443,26 +476,7 @@ pub fn show(
         );
         y += 18.0;
     }
-    let halo = if sim.twin.is_some() {
-        "halo: mean-field density ρ (dots: the particles)"
-    } else if w.density().is_some() {
-        "halo: expected density ρ"
-    } else {
-        "halo: vesicles at the node"
-    };
-    let colour = if matches!(w.host, nv_core::host::Host::Spiking(_)) {
-        format!(
-            "node colour: spike rate (orange at {SPIKING_RATE_SCALE:.0} spikes/s); white dot: spiked"
-        )
-    } else {
-        "node colour: activity (blue < 0 < orange)".to_string()
-    };
-    let lines = [
-        colour,
-        halo.to_string(),
-        "edge width: pathway trace π".to_string(),
-        "white ring: docking this step".to_string(),
-    ];
+    let lines = legend(sim);
     for (k, l) in lines.iter().chain(note.iter()).enumerate() {
         painter.text(
             Pos2::new(

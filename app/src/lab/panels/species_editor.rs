@@ -13,13 +13,14 @@ use std::ops::RangeInclusive;
 use eframe::egui::{self, Color32, RichText};
 use nv_core::graph::{Direction, Graph, Role};
 use nv_core::nodeset::NodeSet;
+use nv_core::preset::species_edits::rename_species;
 use nv_core::preset::validate::MAX_SPECIES;
 use nv_core::release::{Amount, MemoryRate, ReleaseOp};
 use nv_core::species::{
     Docking, Emission, IDENTITY, Kernel, Lifetime, LifetimeLaw, Mat4, MoveBias, Species, Trigger,
 };
 
-use crate::lab::command::AppCommand;
+use crate::lab::command::{AppCommand, SpeciesListEdit};
 use crate::lab::sim::Simulation;
 
 /// Colour of inline error messages.
@@ -28,6 +29,9 @@ const ERROR_COLOR: Color32 = Color32::from_rgb(240, 100, 80);
 /// What a control says when a change only reaches vesicles emitted after it.
 const NEW_ONLY: &str = "Applies to vesicles emitted from now on; vesicles already in flight keep \
                         what they were born with. Reset the world (R) to apply it to all.";
+
+/// Where the editor keeps its memory in egui's temporary storage.
+const STATE_ID: &str = "nv_species_editor_state";
 
 /// The editor's memory between frames (kept in egui's temporary storage).
 #[derive(Clone, Debug, Default)]
@@ -70,12 +74,11 @@ struct Context<'a> {
 
 /// Draws the species editor and pushes the commands its edits call for.
 pub fn show(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>) {
-    let id = egui::Id::new("nv_species_editor_state");
+    let id = egui::Id::new(STATE_ID);
     let mut state: EditorState = ui.ctx().data(|d| d.get_temp(id)).unwrap_or_default();
     let world = sim.world();
     let original = &world.preset.species;
     let mut species = original.clone();
-    let mut rebuild: Option<Vec<Species>> = None;
 
     ui.heading("Species");
     if species.is_empty() {
@@ -86,7 +89,7 @@ pub fn show(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>)
         return;
     }
     state.selected = state.selected.min(species.len() - 1);
-    species_list(ui, &mut state, &species, &mut rebuild);
+    species_list(ui, &mut state, &species, commands);
     ui.separator();
 
     let cx = Context {
@@ -122,9 +125,7 @@ pub fn show(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>)
     });
     ui.ctx().data_mut(|d| d.insert_temp(id, state));
 
-    if let Some(list) = rebuild {
-        commands.push(AppCommand::RebuildWithSpecies(list));
-    } else if species != *original {
+    if species != *original {
         commands.push(AppCommand::EditSpecies(species));
     }
 }
@@ -137,12 +138,23 @@ fn section(ui: &mut egui::Ui, title: &str, open: bool, body: impl FnOnce(&mut eg
         .show(ui, body);
 }
 
-/// The species as selectable chips, with add / duplicate / delete.
+/// Selects species `k` in the editor from the next frame on (the applier calls it after an
+/// add or a duplicate, so the new species is the one shown).
+pub fn select(ctx: &egui::Context, k: usize) {
+    let id = egui::Id::new(STATE_ID);
+    let mut state: EditorState = ctx.data(|d| d.get_temp(id)).unwrap_or_default();
+    state.selected = k;
+    ctx.data_mut(|d| d.insert_temp(id, state));
+}
+
+/// The species as selectable chips, with add / duplicate / delete. These change the number
+/// of species, so they are commands made against the list as it is when they are applied (the
+/// editor keeps drawing this frame's list, and selects the new species once it exists).
 fn species_list(
     ui: &mut egui::Ui,
     state: &mut EditorState,
     species: &[Species],
-    rebuild: &mut Option<Vec<Species>>,
+    commands: &mut Vec<AppCommand>,
 ) {
     ui.horizontal_wrapped(|ui| {
         for (k, s) in species.iter().enumerate() {
@@ -162,11 +174,7 @@ fn species_list(
             .on_disabled_hover_text(&full)
             .clicked()
         {
-            let mut list = species.to_vec();
-            let name = unique_name(species, "species");
-            list.push(new_species(&name, species.len()));
-            state.selected = list.len() - 1;
-            *rebuild = Some(list);
+            commands.push(AppCommand::EditSpeciesList(SpeciesListEdit::Add));
         }
         if ui
             .add_enabled(room, egui::Button::new("⎘ duplicate"))
@@ -174,9 +182,7 @@ fn species_list(
             .on_disabled_hover_text(&full)
             .clicked()
         {
-            let mut list = species.to_vec();
-            state.selected = duplicate_species(&mut list, state.selected);
-            *rebuild = Some(list);
+            commands.push(AppCommand::EditSpeciesList(SpeciesListEdit::Duplicate(state.selected)));
         }
         if ui
             .add_enabled(species.len() > 1, egui::Button::new("🗑 delete"))
@@ -188,10 +194,7 @@ fn species_list(
             .on_disabled_hover_text("the last species cannot be deleted")
             .clicked()
         {
-            let mut list = species.to_vec();
-            remove_species(&mut list, state.selected);
-            state.selected = state.selected.min(list.len().saturating_sub(1));
-            *rebuild = Some(list);
+            commands.push(AppCommand::EditSpeciesList(SpeciesListEdit::Delete(state.selected)));
         }
         ui.label(RichText::new("(these rebuild the world)").small().weak());
     });
@@ -227,85 +230,6 @@ pub fn new_species(name: &str, k: usize) -> Species {
         releases: vec![ReleaseOp::Gain(Amount { eta: 0.05, u: [1.0, 0.0, 0.0, 0.0] })],
         scale: 1.0,
     }
-}
-
-/// `base`, or `base 2`, `base 3`, … : the first that no species has.
-pub fn unique_name(species: &[Species], base: &str) -> String {
-    let taken = |n: &str| species.iter().any(|s| s.name == n);
-    if !taken(base) {
-        return base.to_string();
-    }
-    (2..).map(|i| format!("{base} {i}")).find(|n| !taken(n)).unwrap_or_else(|| base.to_string())
-}
-
-/// Appends a copy of species `k` under a fresh name and returns its index (`k` itself when
-/// `k` is out of range, with nothing added).
-pub fn duplicate_species(species: &mut Vec<Species>, k: usize) -> usize {
-    let Some(source) = species.get(k) else { return k };
-    let mut copy = source.clone();
-    copy.name = unique_name(species, &format!("{} copy", source.name));
-    species.push(copy);
-    species.len() - 1
-}
-
-/// Removes species `k` and every reference to it: release operators of the other species that
-/// target it are dropped, and chemotaxis toward it falls back to the species' own density.
-/// Returns how many references were removed (0 and nothing done when `k` is out of range).
-pub fn remove_species(species: &mut Vec<Species>, k: usize) -> usize {
-    if k >= species.len() {
-        return 0;
-    }
-    let gone = species.remove(k).name;
-    let mut removed = 0;
-    for s in species.iter_mut() {
-        let before = s.releases.len();
-        s.releases.retain(|op| match op {
-            ReleaseOp::EmissionGain { species, .. } | ReleaseOp::Cascade { species, .. } => {
-                *species != gone
-            }
-            _ => true,
-        });
-        removed += before - s.releases.len();
-        if s.kernel.density_species.as_deref() == Some(gone.as_str()) {
-            s.kernel.density_species = None;
-            removed += 1;
-        }
-    }
-    removed
-}
-
-/// Renames species `k` to `new_name` (trimmed) and every reference to its old name
-/// (`EmissionGain` and `Cascade` targets, chemotaxis species) in every species, itself included.
-/// Refuses an empty name, a name another species has, and an index out of range.
-pub fn rename_species(species: &mut [Species], k: usize, new_name: &str) -> Result<(), String> {
-    let new_name = new_name.trim();
-    if new_name.is_empty() {
-        return Err("a name must not be empty".into());
-    }
-    let Some(old) = species.get(k).map(|s| s.name.clone()) else {
-        return Err(format!("there is no species {k}"));
-    };
-    if old == new_name {
-        return Ok(());
-    }
-    if species.iter().any(|s| s.name == new_name) {
-        return Err(format!("another species is already named `{new_name}`"));
-    }
-    for s in species.iter_mut() {
-        for op in &mut s.releases {
-            if let ReleaseOp::EmissionGain { species: target, .. }
-            | ReleaseOp::Cascade { species: target, .. } = op
-                && *target == old
-            {
-                *target = new_name.to_string();
-            }
-        }
-        if s.kernel.density_species.as_deref() == Some(old.as_str()) {
-            s.kernel.density_species = Some(new_name.to_string());
-        }
-    }
-    species[k].name = new_name.to_string();
-    Ok(())
 }
 
 /// Parses a node list such as `0, 3, 7` (commas and/or spaces) for a graph of `n` nodes.
@@ -425,6 +349,18 @@ fn trigger_label(t: &Trigger) -> String {
     }
 }
 
+/// How a `Manual` species is driven today: nothing paints the brush yet, so x = 0 at every
+/// node and each source emits at the rate the sigmoid gives there.
+pub fn manual_note(e: &Emission) -> String {
+    let rate = e.rate / (1.0 + (e.slope * e.threshold).exp());
+    format!(
+        "Manual: x_i is the brush's intensity, and nothing in the window or the command line \
+         paints it yet, so x = 0 at every node: each source emits at \
+         r_max·σ(−s_e·θ_e) = {rate:.3} vesicles/s (times N and its emission gain). Raise θ_e to \
+         silence it, or pick another trigger to drive it."
+    )
+}
+
 /// Trigger, sources, rate law and payload.
 fn emission(ui: &mut egui::Ui, state: &mut EditorState, cx: &Context, k: usize, e: &mut Emission) {
     egui::Grid::new("species_emission").num_columns(2).show(ui, |ui| {
@@ -446,6 +382,11 @@ fn emission(ui: &mut egui::Ui, state: &mut EditorState, cx: &Context, k: usize, 
             .response
             .on_hover_text(tip);
         ui.end_row();
+        if e.trigger == Trigger::Manual {
+            ui.label("");
+            ui.label(RichText::new(manual_note(e)).small().color(Color32::from_rgb(230, 200, 120)));
+            ui.end_row();
+        }
 
         ui.label("sources").on_hover_text(
             "The nodes that emit this species: all of them, those of one role, a list of ids, a \
@@ -1176,74 +1117,10 @@ fn release_fields(ui: &mut egui::Ui, cx: &Context, op: &mut ReleaseOp) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use nv_core::preset::species_edits::{duplicate_species, remove_species, unique_name};
 
     fn named(name: &str) -> Species {
         new_species(name, 0)
-    }
-
-    #[test]
-    fn rename_updates_every_reference() {
-        let mut a = named("a");
-        a.kernel.density_species = Some("b".into());
-        a.releases.push(ReleaseOp::EmissionGain {
-            species: "b".into(),
-            amount: Amount { eta: 1.0, u: [1.0, 0.0, 0.0, 0.0] },
-        });
-        let mut b = named("b");
-        b.kernel.density_species = Some("b".into());
-        b.releases.push(ReleaseOp::Cascade { species: "b".into(), chi: 0.5, transform: IDENTITY });
-        b.releases.push(ReleaseOp::Cascade { species: "a".into(), chi: 0.5, transform: IDENTITY });
-        let mut list = vec![a, b];
-        rename_species(&mut list, 1, "  beta ").expect("a fresh name is accepted");
-        assert_eq!(list[1].name, "beta");
-        assert_eq!(list[0].kernel.density_species.as_deref(), Some("beta"));
-        assert_eq!(list[1].kernel.density_species.as_deref(), Some("beta"));
-        assert!(
-            matches!(&list[0].releases[1], ReleaseOp::EmissionGain { species, .. } if species == "beta")
-        );
-        assert!(
-            matches!(&list[1].releases[1], ReleaseOp::Cascade { species, .. } if species == "beta")
-        );
-        // References to other species are untouched.
-        assert!(
-            matches!(&list[1].releases[2], ReleaseOp::Cascade { species, .. } if species == "a")
-        );
-    }
-
-    #[test]
-    fn rename_refuses_bad_names() {
-        let mut list = vec![named("a"), named("b")];
-        assert!(rename_species(&mut list, 0, "   ").is_err());
-        assert!(rename_species(&mut list, 0, "b").is_err());
-        assert!(rename_species(&mut list, 5, "c").is_err());
-        assert_eq!(list[0].name, "a");
-        assert!(rename_species(&mut list, 0, "a").is_ok());
-    }
-
-    #[test]
-    fn remove_drops_references() {
-        let mut a = named("a");
-        a.kernel.density_species = Some("b".into());
-        a.releases.push(ReleaseOp::Cascade { species: "b".into(), chi: 1.0, transform: IDENTITY });
-        let b = named("b");
-        let mut list = vec![a, b];
-        assert_eq!(remove_species(&mut list, 1), 2);
-        assert_eq!(list.len(), 1);
-        assert_eq!(list[0].kernel.density_species, None);
-        assert_eq!(list[0].releases.len(), 1);
-        assert_eq!(remove_species(&mut list, 7), 0);
-    }
-
-    #[test]
-    fn duplicates_get_unique_names() {
-        let mut list = vec![named("a")];
-        assert_eq!(duplicate_species(&mut list, 0), 1);
-        assert_eq!(duplicate_species(&mut list, 0), 2);
-        assert_eq!(list[1].name, "a copy");
-        assert_eq!(list[2].name, "a copy 2");
-        assert_eq!(duplicate_species(&mut list, 9), 9);
-        assert_eq!(list.len(), 3);
-        assert_eq!(unique_name(&list, "species"), "species");
     }
 
     #[test]
