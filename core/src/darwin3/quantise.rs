@@ -147,7 +147,7 @@ pub fn quantise(net: &SpikingNetwork, model: NeuronModel, w_bits: u8) -> Result<
             NeuronModel::LifShift => p.i_ext * (-(k as f64)).exp2(),
             _ => p.i_ext * (1.0 - a),
         };
-        let n_ref = (p.t_ref / dt).round().max(0.0) as u64;
+        let n_ref = crate::spiking::refractory_steps(p.t_ref, dt);
         neurons.push(Some(NeuronInit {
             vth: to_i16((p.theta - p.v_rest) * v_scale, "θ − v_rest", i)?,
             v_reset: to_i16((p.v_reset - p.v_rest) * v_scale, "v_reset − v_rest", i)?,

@@ -105,7 +105,7 @@ impl SessionSettings {
     pub fn emu_config(&self, network: &SpikingNetwork) -> EmuConfig {
         let r = self.removed;
         let refractory = network.neurons.iter().any(|k| match k {
-            NeuronKind::Lif(p) => (p.t_ref / network.dt).round() >= 1.0,
+            NeuronKind::Lif(p) => crate::spiking::refractory_steps(p.t_ref, network.dt) >= 1,
             NeuronKind::Input(_) => false,
         });
         EmuConfig {
