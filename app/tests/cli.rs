@@ -364,3 +364,86 @@ fn darwin3_tier_b_gives_tier_a_rasters_and_lists_programs() {
     let programs = read(&b.join("programs.txt"));
     assert!(programs.contains("GSPRS") && programs.contains("NPC"), "{programs}");
 }
+
+/// Splits CSV text into records of fields as RFC 4180 reads them (quoted fields may hold
+/// `,`, `""` and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let (mut record, mut field) = (Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "an unterminated quote");
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// Species named `a,b"c`, `line⏎break` and `=HYPERLINK("x")` through `nvlab run`: every row
+/// of every CSV has as many fields as its header, the names read back as written except that
+/// the formula gets a leading `'`, and no cell starts with `=`.
+#[test]
+fn run_csvs_quote_and_guard_species_names() {
+    let src = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"));
+    let start = src.find("    species: [").expect("species");
+    let end = src.find("    run: (").expect("run");
+    let names = ["a,b\\\"c", "line\\nbreak", "=HYPERLINK(\\\"x\\\")"];
+    let species: String = names
+        .iter()
+        .map(|n| {
+            format!(
+                "(name: \"{n}\", emission: (trigger: Activity, sources: Nodes([0]), rate: 5.0, \
+                 slope: 8.0, threshold: 0.5), lifetime: (law: Exponential, mean: 4.0), \
+                 kernel: (mobility: 1.0, direction: Forward), docking: (rate: 0.3), \
+                 absorption: 1.0, releases: [Cascade(species: \"{n}\", chi: 0.5)]),\n"
+            )
+        })
+        .collect();
+    let text = format!("{}    species: [\n{species}    ],\n{}", &src[..start], &src[end..]);
+    let preset = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("odd_names.ron");
+    std::fs::write(&preset, text).expect("write");
+    let dir = tmp("odd_names");
+    let d = dir.to_str().expect("utf8");
+    let p = preset.to_str().expect("utf8");
+    run_ok(&["run", p, "--steps", "200", "--every", "50", "--mode", "twin", "--out", d, "-q"]);
+    let want = ["a,b\"c", "line\nbreak", "'=HYPERLINK(\"x\")"];
+    for (file, column) in [
+        ("timeseries.csv", 1),
+        ("nodes.csv", 2),
+        ("twin.csv", 1),
+        ("cascades.csv", 1),
+        ("edges.csv", usize::MAX),
+    ] {
+        let records = parse_csv(&read(&dir.join(file)));
+        assert!(records.len() > 1, "{file} has rows");
+        let width = records[0].len();
+        for (k, r) in records.iter().enumerate() {
+            assert_eq!(r.len(), width, "{file} record {k}: {r:?}");
+            assert!(r.iter().all(|c| !c.starts_with(['=', '+', '@'])), "{file}: {r:?}");
+        }
+        if column != usize::MAX {
+            for name in want {
+                assert!(records.iter().any(|r| r[column] == name), "{file} has {name:?}");
+            }
+        }
+    }
+}
