@@ -447,3 +447,19 @@ fn run_csvs_quote_and_guard_species_names() {
         }
     }
 }
+
+/// `nvlab bench --nodes 0`/`1` and `--threads 0` are usage errors (exit code 2, clap's) that
+/// say what is allowed, instead of measuring 2 nodes or using the default threads.
+#[test]
+fn bench_refuses_zero_nodes_and_threads() {
+    for (args, words) in [
+        (["--nodes", "0"], "at least 2"),
+        (["--nodes", "1"], "at least 2"),
+        (["--threads", "0"], "at least 1"),
+    ] {
+        let out = nvlab().arg("bench").args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "bench {args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(args[0]) && err.contains(words), "bench {args:?}: {err}");
+    }
+}
