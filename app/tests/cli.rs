@@ -463,3 +463,78 @@ fn bench_refuses_zero_nodes_and_threads() {
         assert!(err.contains(args[0]) && err.contains(words), "bench {args:?}: {err}");
     }
 }
+
+/// Runs `nvlab darwin3 ARGS` and returns (exit code, stderr).
+fn darwin3_fails(args: &[&str]) -> (Option<i32>, String) {
+    let out = nvlab().arg("darwin3").args(args).output().expect("runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Malformed arguments are clap's usage errors (exit 2) listing what is allowed.
+#[test]
+fn darwin3_malformed_arguments_exit_2_with_the_allowed_values() {
+    let ff = "spiking_feedforward";
+    for (args, words) in [
+        (vec![ff, "--model", "lif"], "lif-shift, lif-mul, clif"),
+        (vec![ff, "--remove", "leak,speed"], "quantisation, leak, rounding, delay"),
+        (vec![ff, "--placement", "random"], "zigzag, greedy, anneal"),
+        (vec![ff, "--steps", "many"], "--steps"),
+        (vec![ff, "--w-bits", "eight"], "2, 4, 6, 8 or 16"),
+    ] {
+        let (code, err) = darwin3_fails(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+}
+
+/// A setting the chip cannot take exits 1 with the option, the value and what is allowed,
+/// not against the preset (which is fine), and before anything runs.
+#[test]
+fn darwin3_settings_the_chip_cannot_take_exit_1() {
+    for (args, words) in [
+        (["--steps", "0"], "--steps 0: the emulator runs 1 to 1000000 steps"),
+        (["--steps", "2000000"], "--steps 2000000"),
+        (["--w-bits", "3"], "--w-bits 3: the chip's weights are 2, 4, 6, 8 or 16 bits wide"),
+        (["--w-bits", "300"], "--w-bits 300: the chip's weights are 2, 4, 6, 8 or 16 bits"),
+    ] {
+        let (code, err) = darwin3_fails(&[&["spiking_feedforward"][..], &args].concat());
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+        assert!(!err.contains("0..=255") && !err.contains(".ron"), "{args:?}: {err}");
+    }
+    // Checked before the preset is read: a missing preset is not what is reported.
+    let (code, err) = darwin3_fails(&["no_such_preset", "--w-bits", "3"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--w-bits 3") && !err.contains("no_such_preset"), "{err}");
+}
+
+/// The spiking feedforward preset with its populations and projections replaced.
+fn spiking_variant(name: &str, populations: &str, projections: &str) -> PathBuf {
+    let src =
+        read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/spiking_feedforward.ron"));
+    let start = src.find("        populations: [").expect("populations");
+    let end = src.find("        activity_tau").expect("activity_tau");
+    let text = format!(
+        "{}        populations: [{populations}],\n        projections: [{projections}],\n{}",
+        &src[..start],
+        &src[end..]
+    )
+    .replace("sources: Range(50, 120)", "sources: All");
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// A network without LIF neurons: "no LIF neuron to map", exit 1, not a voltage-scale message.
+#[test]
+fn darwin3_a_network_without_lif_neurons_is_named() {
+    let path = spiking_variant(
+        "inputs_only.ron",
+        "(name: \"input\", size: 5, kind: Poisson(rate: 30.0))",
+        "",
+    );
+    let (code, err) = darwin3_fails(&[path.to_str().expect("utf8"), "--steps", "10"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("no LIF neuron to map"), "{err}");
+    assert!(!err.contains("voltage scale"), "{err}");
+}

@@ -114,6 +114,9 @@ pub fn quantise(net: &SpikingNetwork, model: NeuronModel, w_bits: u8) -> Result<
     check_weight_width(w_bits)?;
     net.check()?;
     let dt = net.dt;
+    if (0..net.len()).all(|i| net.lif(i).is_none()) {
+        return Err("no LIF neuron to map: every neuron of the network is an input".into());
+    }
     let mut max_v: f64 = 0.0;
     for i in 0..net.len() {
         if let Some(p) = net.lif(i) {
