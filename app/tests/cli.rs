@@ -364,3 +364,177 @@ fn darwin3_tier_b_gives_tier_a_rasters_and_lists_programs() {
     let programs = read(&b.join("programs.txt"));
     assert!(programs.contains("GSPRS") && programs.contains("NPC"), "{programs}");
 }
+
+/// Splits CSV text into records of fields as RFC 4180 reads them (quoted fields may hold
+/// `,`, `""` and line breaks).
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let (mut record, mut field) = (Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    assert!(!quoted, "an unterminated quote");
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// Species named `a,b"c`, `line⏎break` and `=HYPERLINK("x")` through `nvlab run`: every row
+/// of every CSV has as many fields as its header, the names read back as written except that
+/// the formula gets a leading `'`, and no cell starts with `=`.
+#[test]
+fn run_csvs_quote_and_guard_species_names() {
+    let src = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"));
+    let start = src.find("    species: [").expect("species");
+    let end = src.find("    run: (").expect("run");
+    let names = ["a,b\\\"c", "line\\nbreak", "=HYPERLINK(\\\"x\\\")"];
+    let species: String = names
+        .iter()
+        .map(|n| {
+            format!(
+                "(name: \"{n}\", emission: (trigger: Activity, sources: Nodes([0]), rate: 5.0, \
+                 slope: 8.0, threshold: 0.5), lifetime: (law: Exponential, mean: 4.0), \
+                 kernel: (mobility: 1.0, direction: Forward), docking: (rate: 0.3), \
+                 absorption: 1.0, releases: [Cascade(species: \"{n}\", chi: 0.5)]),\n"
+            )
+        })
+        .collect();
+    let text = format!("{}    species: [\n{species}    ],\n{}", &src[..start], &src[end..]);
+    let preset = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("odd_names.ron");
+    std::fs::write(&preset, text).expect("write");
+    let dir = tmp("odd_names");
+    let d = dir.to_str().expect("utf8");
+    let p = preset.to_str().expect("utf8");
+    run_ok(&["run", p, "--steps", "200", "--every", "50", "--mode", "twin", "--out", d, "-q"]);
+    let want = ["a,b\"c", "line\nbreak", "'=HYPERLINK(\"x\")"];
+    for (file, column) in [
+        ("timeseries.csv", 1),
+        ("nodes.csv", 2),
+        ("twin.csv", 1),
+        ("cascades.csv", 1),
+        ("edges.csv", usize::MAX),
+    ] {
+        let records = parse_csv(&read(&dir.join(file)));
+        assert!(records.len() > 1, "{file} has rows");
+        let width = records[0].len();
+        for (k, r) in records.iter().enumerate() {
+            assert_eq!(r.len(), width, "{file} record {k}: {r:?}");
+            assert!(r.iter().all(|c| !c.starts_with(['=', '+', '@'])), "{file}: {r:?}");
+        }
+        if column != usize::MAX {
+            for name in want {
+                assert!(records.iter().any(|r| r[column] == name), "{file} has {name:?}");
+            }
+        }
+    }
+}
+
+/// `nvlab bench --nodes 0`/`1` and `--threads 0` are usage errors (exit code 2, clap's) that
+/// say what is allowed, instead of measuring 2 nodes or using the default threads.
+#[test]
+fn bench_refuses_zero_nodes_and_threads() {
+    for (args, words) in [
+        (["--nodes", "0"], "at least 2"),
+        (["--nodes", "1"], "at least 2"),
+        (["--threads", "0"], "at least 1"),
+    ] {
+        let out = nvlab().arg("bench").args(args).output().expect("runs");
+        assert_eq!(out.status.code(), Some(2), "bench {args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(args[0]) && err.contains(words), "bench {args:?}: {err}");
+    }
+}
+
+/// Runs `nvlab darwin3 ARGS` and returns (exit code, stderr).
+fn darwin3_fails(args: &[&str]) -> (Option<i32>, String) {
+    let out = nvlab().arg("darwin3").args(args).output().expect("runs");
+    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// Malformed arguments are clap's usage errors (exit 2) listing what is allowed.
+#[test]
+fn darwin3_malformed_arguments_exit_2_with_the_allowed_values() {
+    let ff = "spiking_feedforward";
+    for (args, words) in [
+        (vec![ff, "--model", "lif"], "lif-shift, lif-mul, clif"),
+        (vec![ff, "--remove", "leak,speed"], "quantisation, leak, rounding, delay"),
+        (vec![ff, "--placement", "random"], "zigzag, greedy, anneal"),
+        (vec![ff, "--steps", "many"], "--steps"),
+        (vec![ff, "--w-bits", "eight"], "2, 4, 6, 8 or 16"),
+    ] {
+        let (code, err) = darwin3_fails(&args);
+        assert_eq!(code, Some(2), "{args:?}: {err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+    }
+}
+
+/// A setting the chip cannot take exits 1 with the option, the value and what is allowed,
+/// not against the preset (which is fine), and before anything runs.
+#[test]
+fn darwin3_settings_the_chip_cannot_take_exit_1() {
+    for (args, words) in [
+        (["--steps", "0"], "--steps 0: the emulator runs 1 to 1000000 steps"),
+        (["--steps", "2000000"], "--steps 2000000"),
+        (["--w-bits", "3"], "--w-bits 3: the chip's weights are 2, 4, 6, 8 or 16 bits wide"),
+        (["--w-bits", "300"], "--w-bits 300: the chip's weights are 2, 4, 6, 8 or 16 bits"),
+    ] {
+        let (code, err) = darwin3_fails(&[&["spiking_feedforward"][..], &args].concat());
+        assert_eq!(code, Some(1), "{args:?}: {err}");
+        assert!(err.contains(words), "{args:?}: {err}");
+        assert!(!err.contains("0..=255") && !err.contains(".ron"), "{args:?}: {err}");
+    }
+    // Checked before the preset is read: a missing preset is not what is reported.
+    let (code, err) = darwin3_fails(&["no_such_preset", "--w-bits", "3"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--w-bits 3") && !err.contains("no_such_preset"), "{err}");
+}
+
+/// The spiking feedforward preset with its populations and projections replaced.
+fn spiking_variant(name: &str, populations: &str, projections: &str) -> PathBuf {
+    let src =
+        read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/spiking_feedforward.ron"));
+    let start = src.find("        populations: [").expect("populations");
+    let end = src.find("        activity_tau").expect("activity_tau");
+    let text = format!(
+        "{}        populations: [{populations}],\n        projections: [{projections}],\n{}",
+        &src[..start],
+        &src[end..]
+    )
+    .replace("sources: Range(50, 120)", "sources: All");
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+/// A network without LIF neurons: "no LIF neuron to map", exit 1, not a voltage-scale message.
+#[test]
+fn darwin3_a_network_without_lif_neurons_is_named() {
+    let path = spiking_variant(
+        "inputs_only.ron",
+        "(name: \"input\", size: 5, kind: Poisson(rate: 30.0))",
+        "",
+    );
+    let (code, err) = darwin3_fails(&[path.to_str().expect("utf8"), "--steps", "10"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("no LIF neuron to map"), "{err}");
+    assert!(!err.contains("voltage scale"), "{err}");
+}

@@ -246,10 +246,11 @@ fn compile_one(
         (None, CompiledTrigger::Meta(m)) => Some(m),
         (None, _) => (!meta.is_empty()).then_some(0),
     };
-    let sources = s.emission.sources.resolve(graph).map_err(|bad| CompileError {
-        path: path("emission.sources"),
-        message: format!("node {bad} does not exist (the graph has nodes 0..{})", graph.n()),
-    })?;
+    let sources = s
+        .emission
+        .sources
+        .resolve_some(graph)
+        .map_err(|message| CompileError { path: path("emission.sources"), message })?;
     let scale = s.scale;
     let mut payload = s.emission.payload;
     for row in &mut payload {

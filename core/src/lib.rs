@@ -23,6 +23,7 @@ pub mod bench;
 pub mod cascade;
 pub mod compile;
 pub mod cpu;
+pub mod csv;
 pub mod darwin3;
 pub mod density;
 pub mod fastmath;

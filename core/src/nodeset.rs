@@ -45,4 +45,19 @@ impl NodeSet {
         ids.dedup();
         Ok(ids)
     }
+
+    /// [`NodeSet::resolve`] for a set that must select at least one node (a stimulus' `nodes`,
+    /// an emission's `sources`): the error says which node does not exist, or that the set
+    /// selects no node of `graph`.
+    pub fn resolve_some(&self, graph: &Graph) -> Result<Vec<u32>, String> {
+        let ids = self.resolve(graph).map_err(|bad| {
+            format!("node {bad} does not exist (the graph has nodes 0..{})", graph.n())
+        })?;
+        if ids.is_empty() {
+            return Err(format!(
+                "{self:?} selects no node of this graph (at least one node is needed)"
+            ));
+        }
+        Ok(ids)
+    }
 }

@@ -1,5 +1,6 @@
 //! Observables and exports: the files a headless run writes (documented column by column in
-//! the README), written as the run goes so a long run never holds its history in memory.
+//! the README), written as the run goes so a long run never holds its history in memory. Text
+//! cells (species names) go through [`crate::csv::cell`] (RFC 4180 quoting, formula guard).
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -7,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::csv::cell;
 use crate::twin::discrepancy;
 use crate::world::World;
 
@@ -119,7 +121,7 @@ impl RunWriter {
             writeln!(
                 self.timeseries,
                 "{step},{},{},{},{},{},{},{}",
-                s.name,
+                cell(&s.name),
                 main.free(k),
                 e.emitted[k] + e.cascade_born[k],
                 e.docked[k],
@@ -142,7 +144,11 @@ impl RunWriter {
                 writeln!(
                     tw,
                     "{step},{},{},{},{},{}",
-                    s.name, q.totals.0, q.totals.1, q.rms_z, q.relative_l1
+                    cell(&s.name),
+                    q.totals.0,
+                    q.totals.1,
+                    q.rms_z,
+                    q.relative_l1
                 )?;
             }
         }
@@ -162,7 +168,10 @@ impl RunWriter {
                     writeln!(
                         self.nodes,
                         "{step},{i},{},{count},{dens},{},{},{},{memory_norm}",
-                        s.name, m.gain[i], m.shift[i], m.lr_mult[i]
+                        cell(&s.name),
+                        m.gain[i],
+                        m.shift[i],
+                        m.lr_mult[i]
                     )?;
                 }
             }
@@ -195,6 +204,7 @@ impl RunWriter {
             create(&self.dir, "cascades.csv", "cascade,root_species,size,depth,duration")?;
         for c in &main.cascades.finished {
             let name = main.species.get(c.species as usize).map_or("?", |s| s.name.as_str());
+            let name = cell(name);
             writeln!(cascades, "{},{name},{},{},{}", c.number, c.size, c.depth, c.duration)?;
         }
         cascades.flush()?;

@@ -82,6 +82,38 @@ fn sources_name_a_missing_node() {
     assert!(msg.contains("node 7 does not exist"), "{msg}");
 }
 
+/// Emission sources that select no node are refused like a stimulus' nodes, at
+/// `species[0].emission.sources` with its line.
+#[test]
+fn sources_that_select_no_node() {
+    let text = base("Ring(n: 5)", "")
+        .replace("emission: (rate: 1.0)", "emission: (rate: 1.0, sources: Role(Input))");
+    let msg = error_of("nosources.ron", &text);
+    assert!(msg.contains("nosources.ron:9:"), "{msg}");
+    assert!(msg.contains("species[0].emission.sources"), "{msg}");
+    assert!(msg.contains("Role(Input) selects no node of this graph"), "{msg}");
+    let text = base("Ring(n: 5)", "")
+        .replace("emission: (rate: 1.0)", "emission: (rate: 1.0, sources: Range(2, 2))");
+    let msg = error_of("emptyrange.ron", &text);
+    assert!(msg.contains("selects no node"), "{msg}");
+}
+
+/// An MLP batch larger than the training set is refused with both numbers.
+#[test]
+fn mlp_batch_larger_than_the_training_set() {
+    let mlp = r#"(
+    format: 1, name: "big batch",
+    host: Mlp((dataset: Xor, samples: 20, train_fraction: 0.5, batch_size: 11)),
+    species: [],
+)"#;
+    let msg = error_of("batch.ron", mlp);
+    assert!(msg.contains("batch.ron:3:"), "{msg}");
+    assert!(msg.contains("host.Mlp") && msg.contains("batch_size: 11"), "{msg}");
+    assert!(msg.contains("the 10 training samples"), "{msg}");
+    let ok = mlp.replace("batch_size: 11", "batch_size: 10");
+    World::load(&write("batch_ok.ron", &ok), Mode::Particle).expect("a batch of 10 of 10");
+}
+
 #[test]
 fn bad_host_parameters() {
     let ring = error_of("ring.ron", &base("Ring(n: 4, k: 2)", ""));

@@ -475,3 +475,25 @@ fn large_populations_split_into_even_chunks() {
     assert_eq!(out.counters.len(), 2);
     assert_eq!(out.counters[0].synaptic_events + out.counters[1].synaptic_events, 500);
 }
+
+/// A rule-8 violation says `rule 8` and the targets' x range in words, never Rust's
+/// `(Some(20), Some(20))`. (The placements never produce one, so it is checked here on a
+/// mapping made by hand rather than through `nvlab darwin3`.)
+#[test]
+fn rule_8_names_the_x_range_plainly() {
+    let net = network(
+        &[("in", 1, true), ("a", 1, false), ("b", 1, false)],
+        vec![syn(0, 1, 1.0), syn(0, 2, 1.0)],
+    );
+    let coords = [CoreCoord::new(-1, 0), CoreCoord::new(8, 1), CoreCoord::new(20, 1)];
+    let m = single_chunk_mapping(&net, &coords);
+    let e = validate(&m, &net, &MapConfig::default()).expect_err("west input, east target");
+    assert_eq!(rules(&e), vec![8]);
+    let text = e[0].to_string();
+    assert!(text.starts_with("rule 8: host input at a virtual edge coordinate"), "{text}");
+    assert!(text.ends_with("input chunk 0 at (-1,0) drives cores with x from 8 to 20"), "{text}");
+    assert!(!text.contains("Some("), "{text}");
+    let m = single_chunk_mapping(&net, &[CoreCoord::new(-1, 0), coords[2], coords[2]]);
+    let text = validate(&m, &net, &MapConfig::default()).expect_err("x = 20")[0].to_string();
+    assert!(text.contains("drives cores with x = 20"), "{text}");
+}

@@ -126,9 +126,25 @@ fn bad_settings_are_refused_with_what_is_allowed() {
     let net = network(4, 4, 1.0, 1);
     let mut settings = SessionSettings::new(0, 1);
     let e = session::run(&net, &settings, None).expect_err("zero steps");
-    assert!(e.to_string().contains("1..="), "{e}");
+    assert_eq!(e.to_string(), "steps = 0: a session runs 1 to 1000000 steps");
+    assert_eq!(settings.check(), Err(e));
     settings.steps = 10;
     settings.w_bits = 5;
     let e = session::run(&net, &settings, None).expect_err("5-bit weights");
-    assert!(e.to_string().contains("2, 4, 6, 8, 16"), "{e}");
+    assert!(e.to_string().contains("2, 4, 6, 8 or 16 bits wide"), "{e}");
+    settings.w_bits = 8;
+    session::preflight(&net, &settings).expect("a good network and settings");
+}
+
+/// A network of inputs only is refused before anything runs, by what is missing (no LIF
+/// neuron), not by the voltage scale that then cannot be found.
+#[test]
+fn a_network_without_lif_neurons_is_refused_by_name() {
+    let mut net = network(4, 0, 1.0, 1);
+    net.populations.pop();
+    let settings = SessionSettings::new(10, 1);
+    let e = session::preflight(&net, &settings).expect_err("no LIF neuron");
+    assert!(e.to_string().starts_with("no LIF neuron to map"), "{e}");
+    assert!(!e.to_string().contains("voltage scale"), "{e}");
+    assert_eq!(session::run(&net, &settings, None).expect_err("no LIF neuron"), e);
 }

@@ -144,7 +144,7 @@ fn zero_dt() {
     let text = with("dt: 0.1", "dt: 0.0");
     let err = fails(&text, ErrorKind::Value, "dt");
     assert_eq!((err.line, err.column), (Some(4), Some(5)));
-    assert_mentions(&err, "(0, 10]");
+    assert_mentions(&err, "[1e-6, 10]");
 }
 
 #[test]
@@ -153,7 +153,90 @@ fn absurd_dt() {
     let err = fails(&text, ErrorKind::Value, "dt");
     assert_eq!(err.line, Some(4));
     assert_eq!(err.value.as_deref(), Some("1000000000"));
-    assert_mentions(&err, "(0, 10]");
+    assert_mentions(&err, "[1e-6, 10]");
+}
+
+/// A positive dt below a microsecond is refused (10⁻⁶ itself is allowed).
+#[test]
+fn tiny_dt() {
+    let text = with("dt: 0.1", "dt: 1e-7");
+    let err = fails(&text, ErrorKind::Value, "dt");
+    assert_eq!((err.line, err.column), (Some(4), Some(5)));
+    assert_mentions(&err, "must be in [1e-6, 10] seconds");
+    assert!(preset::from_str(&with("dt: 0.1", "dt: 1e-6"), "t.ron").is_ok());
+}
+
+/// A UTF-8 byte-order mark at the start (Windows editors write one) is skipped, from text and
+/// from a file; errors after it keep their line and column.
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let text = format!("\u{feff}{BASE}");
+    preset::from_str(&text, "t.ron").expect("loads with a BOM");
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bom.ron");
+    std::fs::write(&path, text.as_bytes()).expect("write");
+    preset::load(&path).expect("a file with a BOM loads");
+    let err = fails(&format!("\u{feff}{}", with("dt: 0.1", "dt: 0.0")), ErrorKind::Value, "dt");
+    assert_eq!((err.line, err.column), (Some(4), Some(5)));
+}
+
+/// A number where a name (a variant) belongs: no advice to write the raw identifier `r#-5`,
+/// but what a name is.
+#[test]
+fn a_number_where_a_name_belongs() {
+    let text = with("trigger: Activity", "trigger: -5");
+    let err = preset::from_str(&text, "t.ron").expect_err("a number is not a trigger");
+    assert_eq!(err.line, Some(line_of(&text, "trigger: -5")), "{err}");
+    assert!(!err.message.contains("r#"), "{err}");
+    assert_mentions(&err, "expected a name here");
+    assert_mentions(&err, "found a number, `-5`");
+}
+
+/// A meta signal's `Schedule` wave is checked like a stimulus wave.
+#[test]
+fn meta_schedule_wave_is_checked() {
+    let text = with(
+        "(name: \"loss\", source: Loss),",
+        "(name: \"loss\", source: Schedule(Sine(amplitude: 1.0, period: 0.0))),",
+    );
+    let err = fails(&text, ErrorKind::Value, "meta[0].source.Schedule.Sine.period");
+    assert_eq!(err.line, Some(line_of(&text, "Schedule")));
+    assert_eq!(err.value.as_deref(), Some("0"));
+    assert_mentions(&err, "must be finite and > 0 (seconds)");
+    let text = with(
+        "(name: \"loss\", source: Loss),",
+        "(name: \"loss\", source: Schedule(Pulse(amplitude: 1.0, start: 0.0, width: -1.0))),",
+    );
+    fails(&text, ErrorKind::Value, "meta[0].source.Schedule.Pulse.width");
+}
+
+/// Emission rate × scale × dt that overflows f32 is refused at `emission.rate`.
+#[test]
+fn emission_rate_times_scale_must_be_finite() {
+    let text = with("rate: 2.0,", "rate: 3e38,")
+        .replace("absorption: 1.0,", "absorption: 1.0,\n            scale: 100.0,");
+    let err = fails(&text, ErrorKind::Value, "species[0].emission.rate");
+    assert_eq!(err.line, Some(line_of(&text, "rate: 3e38")));
+    assert_mentions(&err, "rate × scale × dt");
+    assert_mentions(&err, "must be finite");
+}
+
+/// A rate per second whose product with dt overflows (mobility here) is refused.
+#[test]
+fn mobility_times_dt_must_be_finite() {
+    let text = with("dt: 0.1", "dt: 10.0").replace("mobility: 1.0", "mobility: 3e38");
+    let err = fails(&text, ErrorKind::Value, "species[0].kernel.mobility");
+    assert_eq!(err.line, Some(line_of(&text, "mobility")));
+    assert_mentions(&err, "overflows to infinity");
+}
+
+/// Cascade χ above 10⁶ children per docking is refused.
+#[test]
+fn cascade_chi_is_bounded() {
+    let text = with("Gain((eta: 0.1)),", "Cascade(species: \"glia\", chi: 2e6),");
+    let err = fails(&text, ErrorKind::Value, "species[0].releases[0].Cascade.chi");
+    assert_eq!(err.line, Some(line_of(&text, "Cascade")));
+    assert_eq!(err.value.as_deref(), Some("2000000"));
+    assert_mentions(&err, "must be in [0, 1e6] children per docking");
 }
 
 #[test]

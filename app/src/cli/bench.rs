@@ -12,8 +12,8 @@ pub struct BenchArgs {
     /// Vesicles in the population.
     #[arg(long, default_value_t = 1_000_000)]
     pub vesicles: usize,
-    /// Nodes in the graph.
-    #[arg(long, default_value_t = 10_000)]
+    /// Nodes in the graph (at least 2; a smaller number is refused with exit code 2).
+    #[arg(long, default_value_t = 10_000, value_parser = at_least::<2>)]
     pub nodes: usize,
     /// Mean degree of the graph.
     #[arg(long, default_value_t = 8)]
@@ -21,13 +21,19 @@ pub struct BenchArgs {
     /// Timed steps.
     #[arg(long, default_value_t = 50)]
     pub steps: u64,
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads (default: all cores; at least 1, 0 is refused with exit code 2).
+    #[arg(long, value_parser = at_least::<1>)]
     pub threads: Option<usize>,
     /// cpu: the particle and density steps against a streaming baseline; gpu: the GPU engine
     /// with 10^5, 10^6 and 10^7 vesicles (capped by the device) against the CPU engine.
     #[arg(long, value_enum, default_value_t = super::run::BackendArg::Cpu)]
     pub backend: super::run::BackendArg,
+}
+
+/// Parses a whole number of at least `MIN` (clap reports the error, exit code 2).
+fn at_least<const MIN: usize>(text: &str) -> Result<usize, String> {
+    let n: usize = text.parse().map_err(|e| format!("`{text}` is not a whole number: {e}"))?;
+    if n < MIN { Err(format!("{n} is too small: at least {MIN} is allowed")) } else { Ok(n) }
 }
 
 /// Runs the benchmark and prints its table.

@@ -9,6 +9,12 @@
 //!   synapse with pre, post, weight in mV and delay in steps);
 //! - `cores.csv`, `links.csv` (per-core counters and memory, per-link flits);
 //! - `metrics.json` (the settings, quantisation scales, mesh timing and every metric).
+//!
+//! Exit codes: 2 for a malformed argument (a value that does not parse, an unknown `--model`,
+//! `--remove` or `--placement`; clap lists the allowed values); 1 for a setting the chip
+//! cannot take (`--steps 0`, `--w-bits 3`), a preset that is not spiking, a network the chip
+//! cannot hold (no LIF neuron, a broken mapping rule) or an I/O error. Every setting is
+//! checked before the preset is loaded, and the network before any vesicle traffic or run.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -16,6 +22,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use nv_core::darwin3::arith::WEIGHT_WIDTHS;
 use nv_core::darwin3::from_world::{network_of, vesicle_traffic};
 use nv_core::darwin3::links::Link;
 use nv_core::darwin3::neuron::NeuronModel;
@@ -63,15 +70,15 @@ pub enum SourceArg {
 pub struct Darwin3Args {
     /// A preset with a spiking host (file or shipped name, e.g. spiking_feedforward).
     pub preset: String,
-    /// Steps to run.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    /// Steps to run, 1 to 1,000,000 (another whole number exits 1).
+    #[arg(long, default_value_t = 1000)]
     pub steps: u64,
     /// Placement of the chunks on cores.
     #[arg(long, value_enum, default_value_t = PlacementArg::Zigzag)]
     pub placement: PlacementArg,
-    /// Weight width in bits: 2, 4, 6, 8 or 16.
-    #[arg(long, default_value_t = 8)]
-    pub w_bits: u8,
+    /// Weight width in bits: 2, 4, 6, 8 or 16 (another whole number exits 1).
+    #[arg(long, default_value_t = 8, value_parser = parse_w_bits)]
+    pub w_bits: u64,
     /// The neuron model.
     #[arg(long, value_enum, default_value_t = ModelArg::LifMul)]
     pub model: ModelArg,
@@ -97,9 +104,26 @@ pub struct Darwin3Args {
     pub quiet: bool,
 }
 
+/// Parses `--w-bits`: any whole number (the chip's widths are checked with the other settings,
+/// exit 1); anything else is clap's usage error (exit 2) naming the allowed widths.
+fn parse_w_bits(text: &str) -> Result<u64, String> {
+    text.parse().map_err(|_| {
+        format!("`{text}` is not a weight width: the allowed values are 2, 4, 6, 8 or 16 (bits)")
+    })
+}
+
 impl Darwin3Args {
-    /// The session settings the arguments ask for.
-    pub fn settings(&self, seed: u64) -> SessionSettings {
+    /// The session settings the arguments ask for, checked ([`SessionSettings::check`]): the
+    /// error names the option, its value and what the chip takes.
+    pub fn settings(&self, seed: u64) -> anyhow::Result<SessionSettings> {
+        let Some(w_bits) = u8::try_from(self.w_bits).ok().filter(|b| WEIGHT_WIDTHS.contains(b))
+        else {
+            bail!(
+                "--w-bits {}: the chip's weights are 2, 4, 6, 8 or 16 bits wide (a setting the \
+                 chip cannot take)",
+                self.w_bits
+            );
+        };
         let mut s = SessionSettings::new(self.steps, seed);
         s.placement = match self.placement {
             PlacementArg::Zigzag => Placement::zigzag(),
@@ -108,7 +132,7 @@ impl Darwin3Args {
                 Placement::greedy().annealed(AnnealSettings { seed, ..AnnealSettings::default() })
             }
         };
-        s.w_bits = self.w_bits;
+        s.w_bits = w_bits;
         s.model = match self.model {
             ModelArg::LifShift => NeuronModel::LifShift,
             ModelArg::LifMul => NeuronModel::LifMul,
@@ -127,12 +151,22 @@ impl Darwin3Args {
         if self.tier_b {
             s.tier = nv_core::darwin3::emulator::Tier::B;
         }
-        s
+        if !(1..=session::MAX_STEPS).contains(&self.steps) {
+            bail!(
+                "--steps {}: the emulator runs 1 to {} steps (a setting the chip cannot take)",
+                self.steps,
+                session::MAX_STEPS
+            );
+        }
+        s.check().map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(s)
     }
 }
 
 /// Runs the session and writes its files.
 pub fn run(args: &Darwin3Args) -> anyhow::Result<ExitCode> {
+    // The settings first: a bad one is reported before the preset is even read.
+    args.settings(0)?;
     let path = super::resolve_preset(&args.preset);
     let mut world = World::load(&path, Mode::Particle).map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(seed) = args.seed {
@@ -142,7 +176,11 @@ pub fn run(args: &Darwin3Args) -> anyhow::Result<ExitCode> {
             .map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     let network = network_of(&world).map_err(anyhow::Error::msg)?;
-    let settings = args.settings(world.preset.seed);
+    let settings = args.settings(world.preset.seed)?;
+    // The network against the chip before anything expensive (vesicle traffic, the runs).
+    session::preflight(&network, &settings).map_err(|e| {
+        anyhow::anyhow!("{}: the chip cannot take this network: {e}", path.display())
+    })?;
     let vesicles = if args.no_vesicles {
         None
     } else {

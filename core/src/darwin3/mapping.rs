@@ -454,14 +454,14 @@ pub fn validate(
                 _ => false,
             };
             if !ok || !(0..GRID).contains(&at.y) {
+                let drives = match (xs.iter().min(), xs.iter().max()) {
+                    (Some(lo), Some(hi)) if lo == hi => format!("cores with x = {lo}"),
+                    (Some(lo), Some(hi)) => format!("cores with x from {lo} to {hi}"),
+                    _ => "no core".to_owned(),
+                };
                 errors.push(violation(
                     8,
-                    format!(
-                        "input chunk {c} at ({},{}) drives cores with x in {:?}",
-                        at.x,
-                        at.y,
-                        (xs.iter().min(), xs.iter().max())
-                    ),
+                    format!("input chunk {c} at ({},{}) drives {drives}", at.x, at.y),
                 ));
             }
             continue;

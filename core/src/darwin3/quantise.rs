@@ -114,6 +114,9 @@ pub fn quantise(net: &SpikingNetwork, model: NeuronModel, w_bits: u8) -> Result<
     check_weight_width(w_bits)?;
     net.check()?;
     let dt = net.dt;
+    if (0..net.len()).all(|i| net.lif(i).is_none()) {
+        return Err("no LIF neuron to map: every neuron of the network is an input".into());
+    }
     let mut max_v: f64 = 0.0;
     for i in 0..net.len() {
         if let Some(p) = net.lif(i) {
@@ -147,7 +150,7 @@ pub fn quantise(net: &SpikingNetwork, model: NeuronModel, w_bits: u8) -> Result<
             NeuronModel::LifShift => p.i_ext * (-(k as f64)).exp2(),
             _ => p.i_ext * (1.0 - a),
         };
-        let n_ref = (p.t_ref / dt).round().max(0.0) as u64;
+        let n_ref = crate::spiking::refractory_steps(p.t_ref, dt);
         neurons.push(Some(NeuronInit {
             vth: to_i16((p.theta - p.v_rest) * v_scale, "θ − v_rest", i)?,
             v_reset: to_i16((p.v_reset - p.v_rest) * v_scale, "v_reset − v_rest", i)?,

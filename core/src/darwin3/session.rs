@@ -33,7 +33,7 @@
 
 use serde::Serialize;
 
-use super::arith::Rounding;
+use super::arith::{Rounding, WEIGHT_WIDTHS};
 use super::emulator::{EmuConfig, Emulator, Tier};
 use super::geometry::{CoreCoord, GRID};
 use super::mapping::{DelayMode, Mapping, MappingReport, RuleViolation, partition, validate};
@@ -99,13 +99,32 @@ impl SessionSettings {
         }
     }
 
+    /// Checks the settings alone, before any network is looked at: 1..=[`MAX_STEPS`] steps and
+    /// a weight width of [`WEIGHT_WIDTHS`]. The error names the setting, its value and what
+    /// the chip takes.
+    pub fn check(&self) -> Result<(), SessionError> {
+        if !(1..=MAX_STEPS).contains(&self.steps) {
+            return Err(SessionError::Invalid(format!(
+                "steps = {}: a session runs 1 to {MAX_STEPS} steps",
+                self.steps
+            )));
+        }
+        if !WEIGHT_WIDTHS.contains(&self.w_bits) {
+            return Err(SessionError::Invalid(format!(
+                "weight width = {} bits: the chip's weights are 2, 4, 6, 8 or 16 bits wide",
+                self.w_bits
+            )));
+        }
+        Ok(())
+    }
+
     /// The emulator configuration these settings imply for `network` (the switches applied;
     /// the refractory counter is on when any neuron has a refractory period, as in the
     /// reference).
     pub fn emu_config(&self, network: &SpikingNetwork) -> EmuConfig {
         let r = self.removed;
         let refractory = network.neurons.iter().any(|k| match k {
-            NeuronKind::Lif(p) => (p.t_ref / network.dt).round() >= 1.0,
+            NeuronKind::Lif(p) => crate::spiking::refractory_steps(p.t_ref, network.dt) >= 1,
             NeuronKind::Input(_) => false,
         });
         EmuConfig {
@@ -210,7 +229,27 @@ pub struct Session {
     pub programs: Vec<(CoreCoord, String)>,
 }
 
-/// Runs a session on `network` (see the module docs). `vesicles`, when given, holds per step
+/// Everything about `network` and `settings` that can be checked before the reference, the
+/// vesicle traffic or the emulator runs: the settings ([`SessionSettings::check`]), the
+/// network's invariants, at least one LIF neuron, and its quantisation and chunking for the
+/// chosen model and weight width (cheap: one pass over the synapses).
+pub fn preflight(network: &SpikingNetwork, settings: &SessionSettings) -> Result<(), SessionError> {
+    let invalid = SessionError::Invalid;
+    settings.check()?;
+    network.check().map_err(invalid)?;
+    if !network.neurons.iter().any(|k| matches!(k, NeuronKind::Lif(_))) {
+        return Err(invalid(format!(
+            "no LIF neuron to map: the network's {} neurons are all inputs, and Darwin3 cores \
+             hold LIF neurons (add a population with kind `Lif(())`)",
+            network.len()
+        )));
+    }
+    let map_cfg = settings.emu_config(network).map_config();
+    partition(network, &map_cfg).map_err(invalid)?;
+    Ok(())
+}
+
+/// Runs a session on `network` (see the module docs), after [`preflight`]. `vesicles`, when given, holds per step
 /// the vesicle hops to carry as reward packets (shorter than `steps` is fine).
 pub fn run(
     network: &SpikingNetwork,
@@ -218,16 +257,7 @@ pub fn run(
     vesicles: Option<&VesicleTraffic>,
 ) -> Result<Session, SessionError> {
     let invalid = SessionError::Invalid;
-    if !(1..=MAX_STEPS).contains(&settings.steps) {
-        return Err(invalid(format!("steps = {} is outside 1..={MAX_STEPS}", settings.steps)));
-    }
-    if !matches!(settings.w_bits, 2 | 4 | 6 | 8 | 16) {
-        return Err(invalid(format!(
-            "weight width {} bits is not one of 2, 4, 6, 8, 16",
-            settings.w_bits
-        )));
-    }
-    network.check().map_err(invalid)?;
+    preflight(network, settings)?;
     let n = network.len();
     let steps = settings.steps;
 

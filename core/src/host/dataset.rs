@@ -139,6 +139,15 @@ pub fn generate(kind: DatasetKind, samples: usize, noise: f32, seed: u64) -> Vec
         .collect()
 }
 
+/// How many of `len` samples [`split`] puts in the training set: `round(len · train_fraction)`,
+/// the fraction clamped to `[0, 1]` (a non-finite one counts as 0.5), then to `1..=len − 1`
+/// when `len ≥ 2`.
+pub fn train_count(len: usize, train_fraction: f32) -> usize {
+    let fraction = if train_fraction.is_finite() { train_fraction.clamp(0.0, 1.0) } else { 0.5 };
+    let n_train = (len as f64 * fraction as f64).round() as usize;
+    if len >= 2 { n_train.clamp(1, len - 1) } else { n_train.min(len) }
+}
+
 /// Splits `samples` into `(train, test)` after a deterministic Fisher–Yates shuffle from `seed`.
 ///
 /// The training set gets `round(len · train_fraction)` samples, with `train_fraction` clamped
@@ -147,13 +156,7 @@ pub fn generate(kind: DatasetKind, samples: usize, noise: f32, seed: u64) -> Vec
 /// shuffled order.
 pub fn split(samples: &[Sample], train_fraction: f32, seed: u64) -> (Vec<Sample>, Vec<Sample>) {
     let len = samples.len();
-    let fraction = if train_fraction.is_finite() { train_fraction.clamp(0.0, 1.0) } else { 0.5 };
-    let mut n_train = (len as f64 * fraction as f64).round() as usize;
-    if len >= 2 {
-        n_train = n_train.clamp(1, len - 1);
-    } else {
-        n_train = n_train.min(len);
-    }
+    let n_train = train_count(len, train_fraction);
     let rng = Rng::new(seed);
     let mut order: Vec<usize> = (0..len).collect();
     for i in (1..len).rev() {

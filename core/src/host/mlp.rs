@@ -200,7 +200,8 @@ pub struct MlpSpec {
     /// Default 0.5.
     #[serde(default = "default_train_fraction")]
     pub train_fraction: f32,
-    /// Training samples per SGD step (drawn with replacement), ≥ 1. Default 10.
+    /// Training samples per SGD step (drawn with replacement), from 1 to the number of
+    /// training samples (round(samples × train_fraction)). Default 10.
     #[serde(default = "default_batch_size")]
     pub batch_size: u32,
     /// SGD step size, finite and ≥ 0 (per unit of mean-over-batch loss gradient). Default 0.03.
@@ -275,8 +276,13 @@ impl MlpSpec {
                 self.train_fraction
             ));
         }
-        if self.batch_size == 0 {
-            return Err("batch_size: 0 (allowed: at least 1)".into());
+        let n_train = super::dataset::train_count(self.samples as usize, self.train_fraction);
+        if self.batch_size == 0 || self.batch_size as usize > n_train {
+            return Err(format!(
+                "batch_size: {} (allowed: 1 to the {n_train} training samples, round(samples {} \
+                 × train_fraction {}))",
+                self.batch_size, self.samples, self.train_fraction
+            ));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate >= 0.0) {
             return Err(format!(

@@ -128,23 +128,29 @@ impl Wave {
         }
     }
 
-    /// Checks the numbers; the error names the field and the allowed range.
-    fn validate(&self) -> Result<(), String> {
-        let finite = |name: &str, v: f32| {
-            if v.is_finite() { Ok(()) } else { Err(format!("`{name}` = {v} must be finite")) }
+    /// The variant's name (`Sine`), as a preset writes it.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Wave::Constant { .. } => "Constant",
+            Wave::Pulse { .. } => "Pulse",
+            Wave::Sine { .. } => "Sine",
+            Wave::Poisson { .. } => "Poisson",
+        }
+    }
+
+    /// Checks the numbers (the ranges documented on each field): the first bad one, with its
+    /// field name, value and what is allowed. Used for stimuli and for a meta signal's
+    /// `Schedule`.
+    pub fn check(&self) -> Result<(), WaveProblem> {
+        let problem = |field, value, allowed| Err(WaveProblem { field, value, allowed });
+        let finite = |field, v: f32| {
+            if v.is_finite() { Ok(()) } else { problem(field, v, "must be finite") }
         };
-        let positive = |name: &str, v: f32| {
+        let positive = |field, v: f32| {
             if v.is_finite() && v > 0.0 {
                 Ok(())
             } else {
-                Err(format!("`{name}` = {v} must be finite and > 0 (seconds)"))
-            }
-        };
-        let non_negative = |name: &str, v: f32, unit: &str| {
-            if v.is_finite() && v >= 0.0 {
-                Ok(())
-            } else {
-                Err(format!("`{name}` = {v} must be finite and ≥ 0 ({unit})"))
+                problem(field, v, "must be finite and > 0 (seconds)")
             }
         };
         match *self {
@@ -152,7 +158,9 @@ impl Wave {
             Wave::Pulse { amplitude, start, width, period } => {
                 finite("amplitude", amplitude)?;
                 finite("start", start)?;
-                non_negative("width", width, "seconds")?;
+                if !(width.is_finite() && width >= 0.0) {
+                    return problem("width", width, "must be finite and ≥ 0 (seconds)");
+                }
                 match period {
                     Some(p) => positive("period", p),
                     None => Ok(()),
@@ -165,10 +173,33 @@ impl Wave {
                 finite("offset", offset)
             }
             Wave::Poisson { rate, amplitude } => {
-                non_negative("rate", rate, "events per second per node")?;
+                if !(rate.is_finite() && rate >= 0.0) {
+                    return problem(
+                        "rate",
+                        rate,
+                        "must be finite and ≥ 0 (events per second per node)",
+                    );
+                }
                 finite("amplitude", amplitude)
             }
         }
+    }
+}
+
+/// A number of a [`Wave`] outside its range ([`Wave::check`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WaveProblem {
+    /// The field, e.g. `period`.
+    pub field: &'static str,
+    /// Its value.
+    pub value: f32,
+    /// What is allowed, e.g. `must be finite and > 0 (seconds)`.
+    pub allowed: &'static str,
+}
+
+impl std::fmt::Display for WaveProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` = {} {}", self.field, self.value, self.allowed)
     }
 }
 
@@ -211,20 +242,9 @@ impl PlainHost {
         }
         let mut stimuli = Vec::with_capacity(spec.stimuli.len());
         for (i, s) in spec.stimuli.iter().enumerate() {
-            s.wave.validate().map_err(|e| format!("stimulus {i}: {e}"))?;
-            let nodes = s.nodes.resolve(graph).map_err(|bad| {
-                format!(
-                    "stimulus {i}: `nodes` names node {bad}, but the graph has {n} nodes \
-                     (ids 0..={})",
-                    n.saturating_sub(1)
-                )
-            })?;
-            if nodes.is_empty() {
-                return Err(format!(
-                    "stimulus {i}: `nodes` ({:?}) selects no node of this graph",
-                    s.nodes
-                ));
-            }
+            s.wave.check().map_err(|e| format!("stimulus {i}: {e}"))?;
+            let nodes =
+                s.nodes.resolve_some(graph).map_err(|e| format!("stimulus {i}: `nodes`: {e}"))?;
             stimuli.push(Resolved { nodes, wave: s.wave.clone() });
         }
         Ok(Self {

@@ -22,8 +22,10 @@ use super::error::{ErrorKind, PresetError, TEXT_FILE, name_list};
 use super::{FORMAT, Preset};
 
 /// Reads a preset from RON `text` and checks it. `file` names the text in errors (a path, or
-/// [`TEXT_FILE`] for text that has none).
+/// [`TEXT_FILE`] for text that has none). A UTF-8 byte-order mark (U+FEFF, which some Windows
+/// editors write) at the start is skipped; columns on the first line count from after it.
 pub fn from_str(text: &str, file: &str) -> Result<Preset, PresetError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let tree = parse_tree(text);
     if let Some(err) = tree.as_ref().and_then(|t| probe_format(text, t, file)) {
         return Err(err);
@@ -361,6 +363,22 @@ fn describe(code: &ron::Error) -> String {
             format!("expected `{name}(...)` or `(...)` here")
         }
         E::ExpectedComma => "expected a comma `,` between items".to_owned(),
+        // ron suggests the raw identifier `r#-5`, which no field or variant is called.
+        E::SuggestRawIdentifier(found) => {
+            let what = if found.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c)) {
+                "a number"
+            } else {
+                "text that is not a name"
+            };
+            format!(
+                "expected a name here (a field name such as `rate`, or a variant such as \
+                 `Forward` or `Nodes([0])`), found {what}, `{found}`; names start with a letter \
+                 or `_` and hold letters, digits and `_`"
+            )
+        }
+        E::ExpectedIdentifier => "expected a name here (a field name such as `rate`, or a \
+                                  variant such as `Forward`)"
+            .to_owned(),
         E::TrailingCharacters => {
             "unexpected text after the end of the preset (only one value is allowed)".to_owned()
         }

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::error::{ErrorKind, PRESET_FILE, PresetError, name_list};
 use super::load::non_finite_numbers;
-use super::{Preset, RunSpec};
+use super::{MetaSource, Preset, RunSpec};
 use crate::release::{MemoryRate, ReleaseOp};
 use crate::species::{Species, Trigger};
 
@@ -25,6 +25,14 @@ pub const MAX_CAPACITY: i64 = 1 << 31;
 
 /// The largest time step, in seconds.
 pub const MAX_DT: f32 = 10.0;
+
+/// The smallest time step, in seconds (10⁻⁶: a microsecond; smaller steps lose every rate ×
+/// dt to rounding).
+pub const MIN_DT: f32 = 1e-6;
+
+/// The largest cascade χ, children per docking (10⁶; a larger mean would fill any population in
+/// one docking and overflows the Poisson draw's precision).
+pub const MAX_CHI: f32 = 1e6;
 
 /// The most steps a run may ask for, 10^12.
 pub const MAX_STEPS: u64 = 1_000_000_000_000;
@@ -79,6 +87,18 @@ impl Checker {
     fn non_negative(&mut self, path: String, v: f32, unit: &str) {
         if v.is_nan() || v < 0.0 {
             self.fail(path, v.to_string(), format!("must be >= 0{unit}"));
+        }
+    }
+
+    /// Requires a finite rate per second to stay finite per step (`v × dt`).
+    fn finite_per_step(&mut self, path: String, v: f32, dt: f32) {
+        if v.is_finite() && dt.is_finite() && !(v * dt).is_finite() {
+            let message = format!(
+                "{v} per second × dt {dt} overflows to infinity; the product must be finite \
+                 (at most {:e})",
+                f32::MAX
+            );
+            self.fail(path, v.to_string(), message);
         }
     }
 
@@ -141,8 +161,9 @@ impl Checker {
 
     /// `dt`, `capacity`, the relaxation times and the run.
     fn globals(&mut self, p: &Preset) {
-        if !(p.dt > 0.0 && p.dt <= MAX_DT) {
-            self.fail("dt".into(), p.dt.to_string(), format!("must be in (0, {MAX_DT}] seconds"));
+        if !(MIN_DT..=MAX_DT).contains(&p.dt) {
+            let message = format!("must be in [{MIN_DT:e}, {MAX_DT}] seconds");
+            self.fail("dt".into(), p.dt.to_string(), message);
         }
         if !(1..=MAX_CAPACITY).contains(&p.capacity) {
             let message = format!("must be between 1 and {MAX_CAPACITY} vesicles");
@@ -169,10 +190,16 @@ impl Checker {
         }
     }
 
-    /// Meta signal names: non-empty and unique.
+    /// Meta signal names: non-empty and unique; a `Schedule` wave's numbers as a stimulus'.
     fn meta(&mut self, p: &Preset) {
         let mut seen: HashMap<&str, usize> = HashMap::new();
         for (i, m) in p.meta.iter().enumerate() {
+            if let MetaSource::Schedule(wave) = &m.source
+                && let Err(e) = wave.check()
+            {
+                let path = format!("meta[{i}].source.Schedule.{}.{}", wave.kind_name(), e.field);
+                self.fail(path, e.value.to_string(), e.allowed);
+            }
             let path = format!("meta[{i}].name");
             if m.name.trim().is_empty() {
                 self.fail(path, format!("{:?}", m.name), "must not be empty");
@@ -220,6 +247,19 @@ impl Checker {
             self.reference(at("emission.trigger.Meta"), name, &meta_names, META, add_meta);
         }
         self.non_negative(at("emission.rate"), e.rate, " vesicles per second");
+        // λ = rate · scale · G · σ(…) per second and λ·dt per step must stay finite in f32.
+        let births = e.rate * s.scale;
+        if e.rate.is_finite() && s.scale.is_finite() && !(births * p.dt).is_finite() {
+            let message = format!(
+                "rate × scale × dt = {} × {} × {} overflows to infinity; the product must be \
+                 finite (at most {:e} vesicles per step)",
+                e.rate,
+                s.scale,
+                p.dt,
+                f32::MAX
+            );
+            self.fail(at("emission.rate"), e.rate.to_string(), message);
+        }
         if let Some(name) = &e.payload_meta {
             self.reference(at("emission.payload_meta"), name, &meta_names, META, add_meta);
         }
@@ -228,6 +268,7 @@ impl Checker {
 
         let k = &s.kernel;
         self.non_negative(at("kernel.mobility"), k.mobility, " hops per second");
+        self.finite_per_step(at("kernel.mobility"), k.mobility, p.dt);
         self.positive(at("kernel.temperature"), k.temperature, "");
         if let Some(name) = &k.density_species {
             self.reference(
@@ -240,6 +281,7 @@ impl Checker {
         }
 
         self.non_negative(at("docking.rate"), s.docking.rate, " per second");
+        self.finite_per_step(at("docking.rate"), s.docking.rate, p.dt);
         self.closed_range(at("docking.threshold"), s.docking.threshold, -1.0, 1.0);
         self.closed_range(at("absorption"), s.absorption, 0.0, 1.0);
         self.positive(at("scale"), s.scale, "");
@@ -258,7 +300,10 @@ impl Checker {
                 }
                 ReleaseOp::Cascade { species, chi, .. } => {
                     self.reference(op_at("species"), species, &species_names, SPECIES, add_species);
-                    self.non_negative(op_at("chi"), *chi, " children per docking");
+                    if !(0.0..=MAX_CHI).contains(chi) {
+                        let message = format!("must be in [0, {MAX_CHI:e}] children per docking");
+                        self.fail(op_at("chi"), chi.to_string(), message);
+                    }
                 }
                 _ => {}
             }

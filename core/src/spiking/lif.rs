@@ -5,8 +5,8 @@
 //! `threshold='v >= theta'`, `refractory=t_ref` and synaptic delay (d − 1)·dt):
 //! 1. the synaptic input due at step t is added to I (a ring buffer of `max_delay` slots per
 //!    neuron, neuron-major, holds the inputs due at the next steps);
-//! 2. a refractory neuron (it spiked at step s and t < s + n_ref, n_ref = round(t_ref / dt))
-//!    keeps v = v_reset; any other takes the exact step
+//! 2. a refractory neuron (it spiked at step s and t < s + n_ref, n_ref = [`refractory_steps`]:
+//!    ⌊t_ref/dt + 10⁻³⌋) keeps v = v_reset; any other takes the exact step
 //!    `v ← v_rest + I_ext + (v − v_rest − I_ext)·a + I·τ_s/(τ_s − τ_m)·(b − a)`, with
 //!    a = e^(−dt/τ_m), b = e^(−dt/τ_s); then I ← I·b for every neuron;
 //! 3. a non-refractory neuron with v ≥ θ + Δθ_i spikes and v ← v_reset;
@@ -30,6 +30,24 @@ use crate::rng::{self, Rng};
 /// upper half).
 pub const POISSON_STREAM: u32 = rng::stream::HOST + 0x8000;
 
+/// The tolerance added to t_ref / dt before flooring in [`refractory_steps`] (Brian2's own).
+pub const REFRACTORY_TOLERANCE: f64 = 1e-3;
+
+/// The refractory steps n_ref of a refractory period `t_ref` (seconds) at step `dt` (seconds),
+/// MODEL §8: n_ref = ⌊t_ref/dt + 10⁻³⌋, Brian2's rounding, so a fractional t_ref/dt of x.5 or
+/// more is *not* rounded up (2.5 ms at 1 ms → 2 steps) while a t_ref a hair under a whole
+/// number of steps still counts it (1.9999999 ms at 1 ms → 2). A negative, NaN or zero
+/// `t_ref` gives 0; the one rule used by the reference and by the Darwin3 quantiser.
+pub fn refractory_steps(t_ref: f64, dt: f64) -> u64 {
+    let steps = (t_ref / dt + REFRACTORY_TOLERANCE).floor();
+    if steps.is_finite() && steps > 0.0 {
+        // `as` saturates at u64::MAX for a huge ratio.
+        steps as u64
+    } else {
+        0
+    }
+}
+
 /// Neurons per parallel task.
 const CHUNK: usize = 2048;
 
@@ -46,7 +64,7 @@ struct Propagator {
     i_ext: f64,
     v_reset: f64,
     theta: f64,
-    /// Refractory steps, round(t_ref / dt).
+    /// Refractory steps, [`refractory_steps`].
     n_ref: i64,
 }
 
@@ -126,7 +144,7 @@ impl LifReference {
                             i_ext: p.i_ext,
                             v_reset: p.v_reset,
                             theta: p.theta,
-                            n_ref: (p.t_ref / dt).round() as i64,
+                            n_ref: refractory_steps(p.t_ref, dt).min(i64::MAX as u64 / 4) as i64,
                         });
                         (propagators.len() - 1) as u32
                     });

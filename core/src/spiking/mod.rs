@@ -19,7 +19,7 @@ pub mod stdp;
 pub mod topology;
 
 pub use build::build;
-pub use lif::LifReference;
+pub use lif::{LifReference, refractory_steps};
 pub use network::{InputSource, LifParams, NeuronKind, Population, SpikingNetwork, Synapse};
 pub use raster::Raster;
 pub use spec::SpikingSpec;

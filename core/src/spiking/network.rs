@@ -21,7 +21,8 @@ pub struct LifParams {
     pub v_reset: f64,
     /// Threshold θ, mV (the effective threshold is θ + Δθ_i, Δθ written by `Threshold` releases).
     pub theta: f64,
-    /// Refractory period t_ref, seconds (≥ 0); n_ref = round(t_ref / dt) steps.
+    /// Refractory period t_ref, seconds (≥ 0); n_ref = ⌊t_ref/dt + 10⁻³⌋ steps
+    /// ([`crate::spiking::refractory_steps`]).
     pub t_ref: f64,
     /// Constant external drive I_ext, mV.
     pub i_ext: f64,
