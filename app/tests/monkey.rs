@@ -7,7 +7,8 @@
 //!
 //! Everything is drawn from one seed (`NV_MONKEY_SEED`, default below), printed with the
 //! preset, the mode and the last actions when it fails, so a failure can be replayed.
-//! `NV_MONKEY_ACTIONS` sets the actions per preset and mode.
+//! `NV_MONKEY_ACTIONS` sets the actions per preset and mode; `NV_MONKEY_VERBOSE=1` prints
+//! every action.
 //!
 //! Left out, because they reach outside the test: the file dialogs and whatever writes files
 //! (Open…, Save, Save as…, the exports, F12's screenshot); the recent-files entries.
@@ -177,6 +178,9 @@ fn run(file: &str, mode: Mode, seed: u64, actions: usize) {
         let mut monkey = Monkey(seed ^ (file.len() as u64) << 8 ^ mode as u64);
         for i in 0..actions {
             let did = act(&mut h, &mut monkey);
+            if std::env::var_os("NV_MONKEY_VERBOSE").is_some() {
+                println!("  {i}: {did}");
+            }
             log.push(format!("{i}: {did}"));
             h.state_mut().queue(AppCommand::Step(1 + monkey.below(3) as u64));
             h.run_steps(2);

@@ -248,15 +248,6 @@ pub fn plotted_series(sim: &Simulation) -> Vec<(String, &[f64])> {
     out
 }
 
-/// One CSV cell: quoted when it holds a comma, a quote or a line break.
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.into()
-    }
-}
-
 /// The plotted series as CSV text (module docs: one row per step, one column per series).
 pub fn series_csv(sim: &Simulation) -> String {
     let series = plotted_series(sim);
@@ -265,7 +256,7 @@ pub fn series_csv(sim: &Simulation) -> String {
     out.push_str("step");
     for (name, _) in &series {
         out.push(',');
-        out.push_str(&csv_cell(name));
+        out.push_str(&nv_core::csv::cell(name));
     }
     out.push('\n');
     for (i, step) in steps.iter().enumerate() {
@@ -844,7 +835,7 @@ mod tests {
             csv.lines().next().is_some_and(|h| h.ends_with(",test loss,test accuracy,mean gain"))
         );
         assert_eq!(csv.lines().count(), 2);
-        assert_eq!(csv_cell("a,b \"c\""), "\"a,b \"\"c\"\"\"");
+        assert_eq!(nv_core::csv::cell("a,b \"c\""), "\"a,b \"\"c\"\"\"");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

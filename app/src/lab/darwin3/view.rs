@@ -473,11 +473,6 @@ fn fraction(used: u32, available: u32) -> f64 {
     if available == 0 { 0.0 } else { f64::from(used) / f64::from(available) }
 }
 
-/// Quotes a CSV cell when it holds a comma, a quote or a line break.
-fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.into() }
-}
-
 impl Darwin3View {
     /// The per-neuron metrics as CSV: `neuron,label,population,<column>...`, one row per
     /// neuron in table order; an undefined value is an empty cell, a number is written in full
@@ -487,7 +482,7 @@ impl Darwin3View {
         let mut out = String::from("neuron,label,population");
         for c in &self.metrics.columns {
             out.push(',');
-            out.push_str(&csv_cell(&c.name));
+            out.push_str(&nv_core::csv::cell(&c.name));
         }
         out.push('\n');
         for row in &self.metrics.rows {
@@ -497,8 +492,8 @@ impl Darwin3View {
             out.push_str(&format!(
                 "{},{},{}",
                 row.neuron,
-                csv_cell(label.map_or("", |l| l.label.as_str())),
-                csv_cell(population)
+                nv_core::csv::cell(label.map_or("", |l| l.label.as_str())),
+                nv_core::csv::cell(population)
             ));
             for v in &row.values {
                 out.push(',');
