@@ -17,9 +17,12 @@ use super::files::{self, FileState};
 use super::panels::{self, library::Card, network::VesicleDraw, network::ViewState};
 use super::sim::Simulation;
 use super::{LabOptions, screenshot, vesicle_gpu};
+use crate::presets::PresetFolders;
 
-/// What the lab remembers between runs.
+/// What the lab remembers between runs. Read with defaults for every field as a whole, so a
+/// field added, renamed or missing in a saved state never discards the rest of the layout.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct UiState {
     /// The last preset opened.
     pub last_preset: Option<PathBuf>,
@@ -32,13 +35,10 @@ pub struct UiState {
     /// Whether the first-run hint was dismissed.
     pub hint_seen: bool,
     /// Recently opened or saved preset files, most recent first (at most 10).
-    #[serde(default)]
     pub recent: Vec<PathBuf>,
     /// The tab the right-hand panel shows.
-    #[serde(default)]
     pub right_tab: RightTab,
     /// The view the centre shows.
-    #[serde(default)]
     pub central_tab: CentralTab,
 }
 
@@ -102,6 +102,10 @@ pub struct LabApp {
     darwin3_runner: Darwin3Runner,
     /// The Darwin3 settings the next session runs with.
     darwin3_settings: Darwin3Settings,
+    /// The shipped (read-only) presets folder and the user's own.
+    folders: PresetFolders,
+    /// The cards of the user's own presets ("My presets"), read again after each save.
+    my_cards: Vec<Card>,
 }
 
 /// How the vesicles can be drawn in the window `cc` describes, and the renderer's name and
@@ -175,7 +179,7 @@ fn fallback() -> Simulation {
 
 /// The shipped default preset.
 fn default_preset() -> PathBuf {
-    crate::cli::presets_dir().join("spiral_film.ron")
+    crate::presets::shipped_dir().join("spiral_film.ron")
 }
 
 impl LabApp {
@@ -227,6 +231,10 @@ impl LabApp {
             commands.push(AppCommand::SetBackend(BackendKind::Gpu));
         }
         let seed_text = sim.world().preset.seed.to_string();
+        let folders = PresetFolders {
+            shipped: crate::presets::shipped_dir(),
+            user: options.user_presets.clone().unwrap_or_else(crate::presets::user_dir),
+        };
         if options.darwin3_tab {
             state.central_tab = CentralTab::Darwin3;
         }
@@ -234,7 +242,9 @@ impl LabApp {
             state,
             seed_text,
             sim,
-            cards: panels::library::cards(),
+            cards: panels::library::cards_in(&folders.shipped),
+            my_cards: panels::library::cards_in(&folders.user),
+            folders,
             selected: None,
             error,
             notice: options.renderer_notice.clone(),
@@ -542,6 +552,7 @@ impl LabApp {
             files: &mut self.files,
             recent: &mut self.state.recent,
             commands: &mut self.commands,
+            folders: &self.folders,
         };
         let fx = files::apply(cmd, &mut lab);
         self.file_effects(fx, ctx);
@@ -555,6 +566,7 @@ impl LabApp {
             files: &mut self.files,
             recent: &mut self.state.recent,
             commands: &mut self.commands,
+            folders: &self.folders,
         };
         let fx = files::poll_dialog(&mut lab);
         self.file_effects(fx, ctx);
@@ -570,6 +582,9 @@ impl LabApp {
         }
         if let Some(s) = fx.world {
             self.install(s);
+        }
+        if fx.saved {
+            self.my_cards = panels::library::cards_in(&self.folders.user);
         }
         if fx.notice.is_some() {
             self.notice = fx.notice;
@@ -733,7 +748,7 @@ impl eframe::App for LabApp {
             panels::top_bar::show(ui, &self.sim, &bar, &mut self.seed_text, &mut self.commands);
         });
         egui::Panel::left("library").resizable(true).default_size(290.0).show(ui, |ui| {
-            panels::library::show(ui, &self.cards, &self.sim, &mut self.commands);
+            panels::library::show(ui, &self.cards, &self.my_cards, &self.sim, &mut self.commands);
         });
         egui::Panel::right("inspector").resizable(true).default_size(300.0).show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -837,5 +852,21 @@ impl eframe::App for LabApp {
             self.state.last_preset = Some(p.clone());
         }
         eframe::set_value(storage, STATE_KEY, &self.state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A saved state from another version (a field missing, one unknown) keeps what it has.
+    #[test]
+    fn a_saved_state_with_missing_or_unknown_fields_keeps_the_rest() {
+        let text = "(mode: Some(Twin), speed: Some(4.0), hint_seen: true, future_field: 3)";
+        let state: UiState = ron::from_str(text).expect("reads with defaults");
+        assert_eq!(state.mode, Some(Mode::Twin));
+        assert_eq!(state.speed, Some(4.0));
+        assert!(state.hint_seen);
+        assert!(state.recent.is_empty() && state.last_preset.is_none());
     }
 }

@@ -39,6 +39,7 @@ use serde::Serialize;
 use super::command::AppCommand;
 use super::dialogs::{DialogKind, DialogSpec, PendingDialog, Poll};
 use super::sim::Simulation;
+use crate::presets::PresetFolders;
 
 /// The most files the recent list keeps.
 pub const RECENT_MAX: usize = 10;
@@ -91,6 +92,8 @@ pub struct Effects {
     pub copy: Option<String>,
     /// A new world to install, as a loaded one is (a pasted preset).
     pub world: Option<Simulation>,
+    /// A preset file was written (the library's "My presets" is read again).
+    pub saved: bool,
 }
 
 /// The parts of the lab that file commands read and change.
@@ -103,6 +106,8 @@ pub struct Lab<'a> {
     pub recent: &'a mut Vec<PathBuf>,
     /// Commands for the next frame (a dialog's answer, a resumed command).
     pub commands: &'a mut Vec<AppCommand>,
+    /// The shipped (read-only) and the user's presets folders.
+    pub folders: &'a PresetFolders,
 }
 
 /// Whether the world has changes not in its file: its preset (seed and live edits included)
@@ -178,6 +183,10 @@ pub fn prune(recent: &mut Vec<PathBuf>) {
 /// on failure the file is untouched) and makes `path` the world's file, with no unsaved
 /// changes.
 pub fn save_to(sim: &mut Simulation, path: &Path) -> Result<(), String> {
+    // The files the preset reads (an edge list) go beside it, so it loads from its new place.
+    let from = sim.world().base_dir.clone();
+    let to = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    crate::presets::copy_referenced(&sim.world().preset, &from, to)?;
     nv_core::preset::save(&sim.world().preset, path).map_err(|e| e.to_string())?;
     sim.path = Some(path.to_path_buf());
     sim.saved = Some(sim.world().preset.clone());
@@ -395,12 +404,12 @@ fn file_stem(sim: &Simulation) -> String {
 }
 
 /// The folder a dialog starts in: the world's file's, else the shipped presets'.
-fn start_dir(sim: &Simulation) -> PathBuf {
+fn start_dir(sim: &Simulation, folders: &PresetFolders) -> PathBuf {
     sim.path
         .as_deref()
         .and_then(Path::parent)
         .filter(|p| p.is_dir())
-        .map_or_else(crate::cli::presets_dir, Path::to_path_buf)
+        .map_or_else(|| folders.shipped.clone(), Path::to_path_buf)
 }
 
 /// `path`, with `.ron` added when it has no extension.
@@ -425,7 +434,13 @@ fn open_dialog(spec: DialogSpec, lab: &mut Lab<'_>, fx: &mut Effects) {
 }
 
 /// A save dialog's [`DialogSpec`].
-fn save_spec(kind: DialogKind, title: &str, sim: &Simulation, name: String) -> DialogSpec {
+fn save_spec(
+    kind: DialogKind,
+    title: &str,
+    sim: &Simulation,
+    folders: &PresetFolders,
+    name: String,
+) -> DialogSpec {
     let filter = match kind {
         DialogKind::SaveAs => Some(("RON preset".into(), "ron".into())),
         DialogKind::ExportSeries | DialogKind::ExportDarwin3Metrics => {
@@ -433,7 +448,14 @@ fn save_spec(kind: DialogKind, title: &str, sim: &Simulation, name: String) -> D
         }
         DialogKind::Open | DialogKind::ExportBundle => None,
     };
-    DialogSpec { kind, title: title.into(), dir: start_dir(sim), name: Some(name), filter }
+    // Nothing is written into the shipped presets: from one of them, start in My presets.
+    let mut dir = start_dir(sim, folders);
+    if crate::presets::is_shipped_in(&dir.join("x.ron"), &folders.shipped)
+        && std::fs::create_dir_all(&folders.user).is_ok()
+    {
+        dir = folders.user.clone();
+    }
+    DialogSpec { kind, title: title.into(), dir, name: Some(name), filter }
 }
 
 /// Takes the open dialog's answer, if it came, and turns it into the command it asked for (a
@@ -481,11 +503,23 @@ pub fn dialog_answer(kind: DialogKind, path: Option<PathBuf>, lab: &mut Lab<'_>)
     fx
 }
 
-/// Saves to `path` as [`AppCommand::SaveAs`] does, and resumes a command waiting on it.
+/// Saves to `path` as [`AppCommand::SaveAs`] does, and resumes a command waiting on it. The
+/// shipped presets are a read-only library: a path in their folder is refused.
 fn save_and_resume(path: &Path, lab: &mut Lab<'_>, fx: &mut Effects) {
+    if crate::presets::is_shipped_in(path, &lab.folders.shipped) {
+        fx.error = Some(format!(
+            "not saved: {} is in the shipped presets, which are read-only; save into My presets \
+             ({}) or any other folder",
+            path.display(),
+            lab.folders.user.display()
+        ));
+        lab.files.after_save = None;
+        return;
+    }
     match save_to(lab.sim, path) {
         Ok(()) => {
             remember(lab.recent, path);
+            fx.saved = true;
             fx.notice = Some(format!("saved {}", path.display()));
             if let Some(cmd) = lab.files.after_save.take() {
                 lab.commands.push(cmd);
@@ -508,20 +542,41 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
             let spec = DialogSpec {
                 kind: DialogKind::Open,
                 title: "Open a preset".into(),
-                dir: start_dir(lab.sim),
+                dir: start_dir(lab.sim, lab.folders),
                 name: None,
                 filter: Some(("RON preset".into(), "ron".into())),
             };
             open_dialog(spec, lab, &mut fx);
         }
         AppCommand::Save => match lab.sim.path.clone() {
+            // A shipped preset is never overwritten: Save makes the user's own copy in My
+            // presets (a fresh name, never over another file) and continues from it.
+            Some(p) if crate::presets::is_shipped_in(&p, &lab.folders.shipped) => {
+                let user = lab.folders.user.clone();
+                if let Err(e) = std::fs::create_dir_all(&user) {
+                    fx.error = Some(format!("not saved: cannot make {}: {e}", user.display()));
+                    lab.files.after_save = None;
+                } else {
+                    let copy = crate::presets::fresh_path(&user, &file_stem(lab.sim));
+                    save_and_resume(&copy, lab, &mut fx);
+                    if fx.error.is_none() {
+                        fx.notice = Some(format!(
+                            "{} is a shipped preset (read-only): saved your copy as {} in My \
+                             presets; you now edit the copy",
+                            p.file_name().map_or_else(String::new, |n| n.to_string_lossy().into()),
+                            copy.display()
+                        ));
+                    }
+                }
+            }
             Some(p) => save_and_resume(&p, lab, &mut fx),
             None => lab.commands.push(AppCommand::SaveAs(None)),
         },
         AppCommand::SaveAs(Some(p)) => save_and_resume(&p, lab, &mut fx),
         AppCommand::SaveAs(None) => {
             let name = format!("{}.ron", file_stem(lab.sim));
-            let spec = save_spec(DialogKind::SaveAs, "Save the preset as", lab.sim, name);
+            let spec =
+                save_spec(DialogKind::SaveAs, "Save the preset as", lab.sim, lab.folders, name);
             open_dialog(spec, lab, &mut fx);
         }
         AppCommand::CopyPreset => match preset_text(lab.sim) {
@@ -555,8 +610,13 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
         },
         AppCommand::ExportSeries(None) => {
             let name = format!("{}-series.csv", file_stem(lab.sim));
-            let spec =
-                save_spec(DialogKind::ExportSeries, "Export the plotted series", lab.sim, name);
+            let spec = save_spec(
+                DialogKind::ExportSeries,
+                "Export the plotted series",
+                lab.sim,
+                lab.folders,
+                name,
+            );
             open_dialog(spec, lab, &mut fx);
         }
         AppCommand::ExportBundle(Some(dir)) => match export_bundle(lab.sim, &dir) {
@@ -566,12 +626,17 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
         AppCommand::ExportBundle(None) => {
             let name = format!("{}-step{}", file_stem(lab.sim), lab.sim.world().step);
             let title = "Export a run bundle (a folder of that name is made)";
-            open_dialog(save_spec(DialogKind::ExportBundle, title, lab.sim, name), lab, &mut fx);
+            open_dialog(
+                save_spec(DialogKind::ExportBundle, title, lab.sim, lab.folders, name),
+                lab,
+                &mut fx,
+            );
         }
         AppCommand::ExportDarwin3Metrics(None) => {
             let name = format!("{}-darwin3-metrics.csv", file_stem(lab.sim));
             let title = "Export the Darwin3 per-neuron metrics";
-            let spec = save_spec(DialogKind::ExportDarwin3Metrics, title, lab.sim, name);
+            let spec =
+                save_spec(DialogKind::ExportDarwin3Metrics, title, lab.sim, lab.folders, name);
             open_dialog(spec, lab, &mut fx);
         }
         AppCommand::Unsaved(answer) => {
@@ -621,11 +686,22 @@ mod tests {
         files: FileState,
         recent: Vec<PathBuf>,
         commands: Vec<AppCommand>,
+        folders: PresetFolders,
     }
 
     impl Parts {
         fn new(sim: Simulation) -> Self {
-            Self { sim, files: FileState::default(), recent: Vec::new(), commands: Vec::new() }
+            let folders = PresetFolders {
+                shipped: crate::presets::shipped_dir(),
+                user: tmp_dir("my-presets"),
+            };
+            Self {
+                sim,
+                files: FileState::default(),
+                recent: Vec::new(),
+                commands: Vec::new(),
+                folders,
+            }
         }
 
         fn apply(&mut self, cmd: AppCommand) -> Effects {
@@ -634,6 +710,7 @@ mod tests {
                 files: &mut self.files,
                 recent: &mut self.recent,
                 commands: &mut self.commands,
+                folders: &self.folders,
             };
             apply(cmd, &mut lab)
         }
@@ -742,6 +819,37 @@ mod tests {
         assert_eq!(pasted.world().preset, tiny().world().preset);
     }
 
+    /// Ctrl+S on a shipped preset never writes the shipped file: it saves the user's copy in
+    /// My presets under a fresh name and continues from it; a save into the shipped folder is
+    /// refused.
+    #[test]
+    fn saving_a_shipped_preset_makes_a_copy_in_my_presets() {
+        let original = std::fs::read(shipped("tiny_chain.ron")).expect("shipped");
+        let mut parts = Parts::new(tiny());
+        parts.sim.edit_world(|w| w.preset.seed = 77);
+        let fx = parts.apply(AppCommand::Save);
+        assert!(fx.error.is_none(), "{:?}", fx.error);
+        assert!(fx.saved);
+        let copy = parts.folders.user.join("tiny_chain.ron");
+        assert_eq!(parts.sim.path.as_deref(), Some(copy.as_path()), "it edits the copy now");
+        assert!(fx.notice.is_some_and(|n| n.contains("shipped preset (read-only)")));
+        assert_eq!(nv_core::preset::load(&copy).expect("the copy loads").seed, 77);
+        assert_eq!(std::fs::read(shipped("tiny_chain.ron")).ok(), Some(original.clone()));
+        // Saving the copy again writes the copy; another shipped save gets a fresh name.
+        let fx = parts.apply(AppCommand::Save);
+        assert!(fx.error.is_none() && fx.saved);
+        let mut again = Parts::new(tiny());
+        again.folders.user = parts.folders.user.clone();
+        again.apply(AppCommand::Save);
+        assert_eq!(again.sim.path, Some(parts.folders.user.join("tiny_chain-2.ron")));
+        // Save as into the shipped folder is refused, and nothing is written there.
+        let target = shipped("tiny_chain_mine.ron");
+        let fx = parts.apply(AppCommand::SaveAs(Some(target.clone())));
+        assert!(fx.error.is_some_and(|e| e.contains("read-only")));
+        assert!(!target.exists());
+        assert_eq!(std::fs::read(shipped("tiny_chain.ron")).ok(), Some(original));
+    }
+
     #[test]
     fn save_answer_saves_then_resumes() {
         let dir = tmp_dir("resume");
@@ -773,6 +881,7 @@ mod tests {
                 files: &mut parts.files,
                 recent: &mut parts.recent,
                 commands: &mut parts.commands,
+                folders: &parts.folders,
             };
             // No answer yet: nothing happens and the dialog stays open.
             let fx = poll_dialog(&mut lab);

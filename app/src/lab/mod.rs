@@ -47,6 +47,8 @@ pub struct LabOptions {
     /// Start on the GPU engine (needs the wgpu renderer; otherwise the window says why and
     /// runs on the CPU).
     pub gpu_engine: bool,
+    /// The user's presets folder, "My presets" (default: [`crate::presets::user_dir`]).
+    pub user_presets: Option<PathBuf>,
 }
 
 /// A wgpu setup for eframe that opens the engine's preferred backends (a primary API such as

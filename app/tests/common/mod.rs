@@ -48,7 +48,11 @@ pub fn tmp(group: &str, name: &str) -> PathBuf {
 /// The lab at its usual window size, opened on `preset`, after its first frames. The harness
 /// gives the app no eframe storage, so nothing saved by an earlier run is read.
 pub fn lab(preset: PathBuf) -> Harness<'static, LabApp> {
-    let options = LabOptions { preset: Some(preset), ..Default::default() };
+    let options = LabOptions {
+        preset: Some(preset),
+        user_presets: Some(PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("my-presets")),
+        ..Default::default()
+    };
     let mut harness = Harness::builder()
         .with_size([1440.0, 900.0])
         .build_eframe(move |cc| LabApp::new(cc, options));

@@ -20,10 +20,10 @@ pub struct Card {
     pub tags: Vec<String>,
 }
 
-/// Reads the cards of every preset in the presets folder (unloadable ones show their error).
-pub fn cards() -> Vec<Card> {
-    let dir = crate::cli::presets_dir();
-    let files = crate::cli::list_presets(&dir).unwrap_or_default();
+/// Reads the cards of every preset in `dir` (unloadable ones show their error; a folder that
+/// does not exist has none).
+pub fn cards_in(dir: &std::path::Path) -> Vec<Card> {
+    let files = crate::presets::list(dir).unwrap_or_default();
     files
         .into_iter()
         .map(|path| match nv_core::preset::load(&path) {
@@ -41,36 +41,63 @@ pub fn cards() -> Vec<Card> {
         .collect()
 }
 
-/// Draws the library and the species list.
-pub fn show(ui: &mut egui::Ui, cards: &[Card], sim: &Simulation, out: &mut Vec<AppCommand>) {
+/// Draws one card; a click on it loads its preset.
+fn card(ui: &mut egui::Ui, card: &Card, sim: &Simulation, out: &mut Vec<AppCommand>) {
+    let current = sim.path.as_deref() == Some(card.path.as_path());
+    let frame = egui::Frame::group(ui.style()).fill(if current {
+        ui.visuals().selection.bg_fill.gamma_multiply(0.35)
+    } else {
+        ui.visuals().faint_bg_color
+    });
+    let resp = frame
+        .show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.label(RichText::new(&card.name).strong());
+            if !card.tags.is_empty() {
+                ui.label(RichText::new(card.tags.join(" · ")).small().weak());
+            }
+            let short: String = card.description.chars().take(150).collect();
+            let more = if card.description.chars().count() > 150 { "…" } else { "" };
+            ui.label(RichText::new(format!("{short}{more}")).small());
+        })
+        .response
+        .interact(egui::Sense::click())
+        .on_hover_text(&card.description);
+    if resp.clicked() && !current {
+        out.push(AppCommand::LoadPreset(card.path.clone()));
+    }
+}
+
+/// Draws the library (the shipped presets, read-only, then the user's own, "My presets") and
+/// the species list.
+pub fn show(
+    ui: &mut egui::Ui,
+    shipped: &[Card],
+    mine: &[Card],
+    sim: &Simulation,
+    out: &mut Vec<AppCommand>,
+) {
     ui.heading("Presets");
     egui::ScrollArea::vertical().id_salt("library").max_height(ui.available_height() * 0.62).show(
         ui,
         |ui| {
-            for card in cards {
-                let current = sim.path.as_deref() == Some(card.path.as_path());
-                let frame = egui::Frame::group(ui.style()).fill(if current {
-                    ui.visuals().selection.bg_fill.gamma_multiply(0.35)
-                } else {
-                    ui.visuals().faint_bg_color
-                });
-                let resp = frame
-                    .show(ui, |ui| {
-                        ui.set_width(ui.available_width());
-                        ui.label(RichText::new(&card.name).strong());
-                        if !card.tags.is_empty() {
-                            ui.label(RichText::new(card.tags.join(" · ")).small().weak());
-                        }
-                        let short: String = card.description.chars().take(150).collect();
-                        let more = if card.description.chars().count() > 150 { "…" } else { "" };
-                        ui.label(RichText::new(format!("{short}{more}")).small());
-                    })
-                    .response
-                    .interact(egui::Sense::click())
-                    .on_hover_text(&card.description);
-                if resp.clicked() && !current {
-                    out.push(AppCommand::LoadPreset(card.path.clone()));
-                }
+            for c in shipped {
+                card(ui, c, sim, out);
+            }
+            ui.add_space(6.0);
+            ui.label(RichText::new("My presets").strong()).on_hover_text(
+                "Your own presets. The shipped ones above are read-only: saving one (Ctrl+S) \
+                 puts your copy here.",
+            );
+            if mine.is_empty() {
+                ui.label(
+                    RichText::new("None yet: save a preset (Ctrl+S) and it appears here.")
+                        .small()
+                        .weak(),
+                );
+            }
+            for c in mine {
+                card(ui, c, sim, out);
             }
         },
     );

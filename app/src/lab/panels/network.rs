@@ -80,8 +80,9 @@ pub fn vesicle_spread_id() -> egui::Id {
     egui::Id::new("nvlab_network_vesicle_spread")
 }
 
-/// Pan and zoom of the view (persisted).
+/// Pan and zoom of the view (persisted; missing fields take their defaults).
 #[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ViewState {
     /// Zoom factor (1: the graph fits the panel).
     pub zoom: f32,
