@@ -204,7 +204,14 @@ impl LabApp {
             .or_else(|| state.last_preset.clone().filter(|p| p.exists()))
             .unwrap_or_else(default_preset);
         let mut error = None;
-        let mut sim = match Simulation::load(&wanted, mode) {
+        // A preset named on the command line opens as every load does, in its own mode; the
+        // last preset comes back in the mode it was left in.
+        let opened = if options.preset.is_some() {
+            Simulation::open(&wanted)
+        } else {
+            Simulation::load(&wanted, mode)
+        };
+        let mut sim = match opened {
             Ok(s) => s,
             Err(e) => {
                 error = Some(e);
@@ -472,7 +479,8 @@ impl LabApp {
                 | AppCommand::ExportSeries(_)
                 | AppCommand::ExportBundle(_)
                 | AppCommand::ExportDarwin3Metrics(None)
-                | AppCommand::Unsaved(_)) => self.file_command(cmd, ctx),
+                | AppCommand::Unsaved(_)
+                | AppCommand::PathTyped(..)) => self.file_command(cmd, ctx),
                 AppCommand::ExportDarwin3Metrics(Some(path)) => self.export_darwin3_metrics(&path),
                 AppCommand::EditSpecies(species) => {
                     if let Err(e) = self.sim.edit_species(species) {
@@ -635,12 +643,13 @@ impl LabApp {
         }
     }
 
-    /// The error and the notice, drawn over the top of the central area (they never move or
-    /// resize the views under them), wrapped to its width, each with a ✖ that dismisses it.
+    /// The error and the notice, drawn over the top of the central view, under its tabs (they
+    /// never move or resize the views under them), wrapped to its width, each with a ✖ that
+    /// dismisses it.
     fn messages(&mut self, ui: &egui::Ui) {
         let rect = ui.max_rect();
         let width = (rect.width() - 24.0).max(120.0);
-        let mut y = rect.top() + 28.0;
+        let mut y = ui.cursor().top() + 6.0;
         let error = egui::Color32::from_rgb(240, 100, 80);
         for (which, text) in [(0, self.error.clone()), (1, self.notice.clone())] {
             let Some(text) = text else { continue };
@@ -775,7 +784,6 @@ impl eframe::App for LabApp {
             });
         }
         egui::CentralPanel::default().show(ui, |ui| {
-            self.messages(ui);
             if !self.state.hint_seen {
                 ui.horizontal(|ui| {
                     ui.label(RichText::new("New here? Pick an experiment in the preset library on the left, then press Space to run it.").italics());
@@ -802,6 +810,7 @@ impl eframe::App for LabApp {
                     .on_hover_text("The network mapped onto an emulated Darwin3 chip");
                 ui.label(RichText::new(title).small().weak());
             });
+            self.messages(ui);
             match self.state.central_tab {
                 CentralTab::Network => panels::network::show(
                     ui,
@@ -825,6 +834,7 @@ impl eframe::App for LabApp {
         self.help(&ctx);
         panels::menu_bar::prompt(&ctx, &self.files, &self.sim, &mut self.commands);
         panels::menu_bar::paste_window(&ctx, &mut self.files, &mut self.commands);
+        super::path_box::show(&ctx, &mut self.files.path_box, &mut self.commands);
         self.apply(&ctx);
         self.apply_darwin3(&ctx);
         self.darwin3_tick(&ctx);

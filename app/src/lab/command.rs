@@ -66,6 +66,9 @@ pub enum AppCommand {
     ExportDarwin3Metrics(Option<PathBuf>),
     /// The answer to the "Discard unsaved changes?" prompt.
     Unsaved(super::files::UnsavedAnswer),
+    /// A path typed into the lab's own path box (where the system has no file dialog), for
+    /// the action the dialog was opened for: taken as the dialog's answer.
+    PathTyped(super::dialogs::DialogKind, PathBuf),
 }
 
 /// A change to the number of species, made against the list as it is when applied.

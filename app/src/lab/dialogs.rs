@@ -2,10 +2,13 @@
 //! its own, and its answer (a path, or none when cancelled) comes back on a channel that the
 //! window polls every frame ([`PendingDialog::poll`]). One dialog is open at a time.
 //!
-//! What an answer means (open that file, save there, …) is decided in `files.rs`.
+//! What an answer means (open that file, save there, …) is decided in `files.rs`. A system
+//! with no file-dialog service answers at once with nothing ([`Poll::Unavailable`]); the lab
+//! then asks with its own path box (`path_box.rs`).
 
 use std::path::PathBuf;
 use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 /// What a file dialog was opened for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,15 +47,26 @@ pub struct PendingDialog {
     /// What it was opened for.
     pub kind: DialogKind,
     answer: mpsc::Receiver<Option<PathBuf>>,
+    /// Where the dialog started (its folder and suggested name): the path box starts there
+    /// when the system has no dialog.
+    pub start: PathBuf,
+    /// When it was opened, and how soon an empty answer means "no dialog here" (zero: never).
+    opened: (Instant, Duration),
 }
+
+/// An empty answer sooner than this after opening is no person cancelling but a system
+/// without a file-dialog service (no desktop portal): the lab then offers its own path box.
+pub const NO_DIALOG_WITHIN: Duration = Duration::from_millis(400);
 
 /// What [`PendingDialog::poll`] found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Poll {
     /// No answer yet.
     Waiting,
-    /// The person chose this path, or cancelled (`None`; also when the dialog could not open).
+    /// The person chose this path, or cancelled (`None`).
     Answered(Option<PathBuf>),
+    /// No dialog could be shown (an empty answer within [`NO_DIALOG_WITHIN`]).
+    Unavailable,
 }
 
 impl PendingDialog {
@@ -61,6 +75,7 @@ impl PendingDialog {
     pub fn open(spec: DialogSpec) -> Result<Self, String> {
         let (send, answer) = mpsc::channel();
         let kind = spec.kind;
+        let start = spec.name.as_ref().map_or_else(|| spec.dir.clone(), |n| spec.dir.join(n));
         std::thread::Builder::new()
             .name("nvlab file dialog".into())
             .spawn(move || {
@@ -69,18 +84,32 @@ impl PendingDialog {
                 let _ = send.send(path);
             })
             .map_err(|e| format!("cannot open a file dialog: {e}"))?;
-        Ok(Self { kind, answer })
+        Ok(Self { kind, answer, start, opened: (Instant::now(), NO_DIALOG_WITHIN) })
     }
 
-    /// A dialog whose answer is sent on `answer` (the tests answer it themselves).
+    /// A dialog whose answer is sent on `answer` (the tests answer it themselves); an empty
+    /// answer is a cancel, however soon it comes.
     pub fn from_channel(kind: DialogKind, answer: mpsc::Receiver<Option<PathBuf>>) -> Self {
-        Self { kind, answer }
+        Self { kind, answer, start: PathBuf::new(), opened: (Instant::now(), Duration::ZERO) }
+    }
+
+    /// A dialog that answers on `answer` and counts an empty answer within `quick` of now as
+    /// "no dialog on this system" (the tests' stand-in for a system without a portal).
+    pub fn with_quick_empty_answer(
+        kind: DialogKind,
+        answer: mpsc::Receiver<Option<PathBuf>>,
+        start: PathBuf,
+        quick: Duration,
+    ) -> Self {
+        Self { kind, answer, start, opened: (Instant::now(), quick) }
     }
 
     /// The answer, if it came (never blocks). A dialog thread that ended without answering
     /// counts as cancelled.
     pub fn poll(&self) -> Poll {
+        let quick = self.opened.0.elapsed() < self.opened.1;
         match self.answer.try_recv() {
+            Ok(None) | Err(mpsc::TryRecvError::Disconnected) if quick => Poll::Unavailable,
             Ok(path) => Poll::Answered(path),
             Err(mpsc::TryRecvError::Empty) => Poll::Waiting,
             Err(mpsc::TryRecvError::Disconnected) => Poll::Answered(None),
@@ -122,5 +151,22 @@ mod tests {
         assert_eq!(d.poll(), Poll::Answered(Some(PathBuf::from("/a/p.ron"))));
         drop(send);
         assert_eq!(d.poll(), Poll::Answered(None), "a thread gone without an answer: cancelled");
+    }
+
+    #[test]
+    fn an_empty_answer_at_once_means_no_dialog_here() {
+        let (send, recv) = mpsc::channel();
+        let quick = Duration::from_secs(60);
+        let d = PendingDialog::with_quick_empty_answer(DialogKind::Open, recv, "/a".into(), quick);
+        send.send(None).expect("the receiver is alive");
+        assert_eq!(d.poll(), Poll::Unavailable);
+        let (send, recv) = mpsc::channel();
+        let d = PendingDialog::with_quick_empty_answer(DialogKind::Open, recv, "/a".into(), quick);
+        send.send(Some(PathBuf::from("/a/p.ron"))).expect("the receiver is alive");
+        assert_eq!(
+            d.poll(),
+            Poll::Answered(Some(PathBuf::from("/a/p.ron"))),
+            "a choice is a choice"
+        );
     }
 }

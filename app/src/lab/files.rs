@@ -38,6 +38,7 @@ use serde::Serialize;
 
 use super::command::AppCommand;
 use super::dialogs::{DialogKind, DialogSpec, PendingDialog, Poll};
+use super::path_box::PathBox;
 use super::sim::Simulation;
 use crate::presets::PresetFolders;
 
@@ -45,8 +46,7 @@ use crate::presets::PresetFolders;
 pub const RECENT_MAX: usize = 10;
 
 /// What a dialog that gave no path says (a cancel, or a system without a dialog portal).
-const NO_CHOICE: &str = "no file chosen (if no dialog appeared, this system has no file-dialog \
-                         portal: drop a .ron onto the window, or paste the preset's text)";
+const NO_CHOICE: &str = "no file chosen";
 
 /// The answer to the "Discard unsaved changes?" prompt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,6 +79,8 @@ pub struct FileState {
     pub title: String,
     /// The file dialog open now, if any (its answer is polled every frame: [`poll_dialog`]).
     pub dialog: Option<PendingDialog>,
+    /// The lab's own path box, open where the system showed no dialog.
+    pub path_box: Option<PathBox>,
 }
 
 /// What the window must do after [`apply`].
@@ -469,6 +471,13 @@ pub fn poll_dialog(lab: &mut Lab<'_>) -> Effects {
             lab.files.dialog = None;
             dialog_answer(kind, path, lab)
         }
+        Poll::Unavailable => {
+            // No file dialog on this system: the lab's own path box asks instead.
+            let start = d.start.clone();
+            lab.files.dialog = None;
+            lab.files.path_box = Some(PathBox::new(kind, &start));
+            Effects::default()
+        }
     }
 }
 
@@ -548,6 +557,7 @@ pub fn apply(cmd: AppCommand, lab: &mut Lab<'_>) -> Effects {
             };
             open_dialog(spec, lab, &mut fx);
         }
+        AppCommand::PathTyped(kind, path) => return dialog_answer(kind, Some(path), lab),
         AppCommand::Save => match lab.sim.path.clone() {
             // A shipped preset is never overwritten: Save makes the user's own copy in My
             // presets (a fresh name, never over another file) and continues from it.

@@ -13,6 +13,7 @@ pub mod engine_instances;
 pub mod files;
 pub mod history;
 pub mod panels;
+pub mod path_box;
 pub mod screenshot;
 pub mod sim;
 pub mod vesicle_gpu;
