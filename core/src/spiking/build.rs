@@ -128,11 +128,12 @@ fn choose_pres(
                 let log_q = (-p).ln_1p();
                 let mut j = -1i64;
                 loop {
-                    // In f64, so a tiny p (a gap of 10^45) or a zero draw (an infinite gap)
-                    // ends the loop instead of overflowing; exact below 2^53.
+                    // In f64, so a tiny p (a gap of 10^45) or a zero draw (an infinite gap;
+                    // never NaN: ln u ≤ 0 over log_q < 0) ends the loop instead of
+                    // overflowing; exact below 2^53.
                     let gap = (seq.next_f64().ln() / log_q).floor();
                     let next = j as f64 + gap + 1.0;
-                    if !(next < n_pre as f64) {
+                    if next >= n_pre as f64 {
                         break;
                     }
                     j = next as i64;
