@@ -14,7 +14,9 @@ use super::darwin3::adapter::Darwin3Runner;
 use super::darwin3::view::Darwin3Settings;
 use super::darwin3::{self, Darwin3Action, Darwin3Export, Darwin3PanelState, Darwin3View};
 use super::files::{self, FileState};
-use super::panels::{self, library::Card, network::VesicleDraw, network::ViewState};
+use super::panels::{
+    self, PanelCx, RIGHT_TABS, library::Card, network::VesicleDraw, network::ViewState,
+};
 use super::sim::Simulation;
 use super::{LabOptions, screenshot, vesicle_gpu};
 use crate::presets::PresetFolders;
@@ -470,6 +472,7 @@ impl LabApp {
                     ));
                 }
                 AppCommand::ToggleHelp => self.show_help = !self.show_help,
+                AppCommand::ShowError(e) => self.error = Some(e),
                 cmd @ (AppCommand::OpenDialog
                 | AppCommand::Save
                 | AppCommand::SaveAs(_)
@@ -643,44 +646,6 @@ impl LabApp {
         }
     }
 
-    /// The error and the notice, drawn over the top of the central view, under its tabs (they
-    /// never move or resize the views under them), wrapped to its width, each with a ✖ that
-    /// dismisses it.
-    fn messages(&mut self, ui: &egui::Ui) {
-        let rect = ui.max_rect();
-        let width = (rect.width() - 24.0).max(120.0);
-        let mut y = ui.cursor().top() + 6.0;
-        let error = egui::Color32::from_rgb(240, 100, 80);
-        for (which, text) in [(0, self.error.clone()), (1, self.notice.clone())] {
-            let Some(text) = text else { continue };
-            let area = egui::Area::new(egui::Id::new(("lab_message", which)))
-                .order(egui::Order::Foreground)
-                .fixed_pos(egui::pos2(rect.left() + 12.0, y))
-                .show(ui.ctx(), |ui| {
-                    egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        ui.set_max_width(width);
-                        ui.horizontal_top(|ui| {
-                            let (button, label) = if which == 0 {
-                                ("✖ dismiss", RichText::new(format!("⚠ {text}")).color(error))
-                            } else {
-                                ("✖ ok", RichText::new(&text))
-                            };
-                            if ui.small_button(button).on_hover_text("hide this message").clicked()
-                            {
-                                if which == 0 {
-                                    self.error = None;
-                                } else {
-                                    self.notice = None;
-                                }
-                            }
-                            ui.add(egui::Label::new(label).wrap());
-                        });
-                    });
-                });
-            y = area.response.rect.bottom() + 4.0;
-        }
-    }
-
     fn help(&mut self, ctx: &egui::Context) {
         let mut open = self.show_help;
         egui::Window::new("Shortcuts").open(&mut open).collapsible(false).show(ctx, |ui| {
@@ -703,6 +668,43 @@ impl LabApp {
             });
         });
         self.show_help = open;
+    }
+}
+
+/// The error and the notice, drawn over the top of the central view, under its tabs (they
+/// never move or resize the views under them), wrapped to its width, each with a ✖ that
+/// dismisses it.
+fn messages(ui: &egui::Ui, error: &mut Option<String>, notice: &mut Option<String>) {
+    let rect = ui.max_rect();
+    let width = (rect.width() - 24.0).max(120.0);
+    let mut y = ui.cursor().top() + 6.0;
+    let red = egui::Color32::from_rgb(240, 100, 80);
+    for (which, text) in [(0, error.clone()), (1, notice.clone())] {
+        let Some(text) = text else { continue };
+        let area = egui::Area::new(egui::Id::new(("lab_message", which)))
+            .order(egui::Order::Foreground)
+            .fixed_pos(egui::pos2(rect.left() + 12.0, y))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(width);
+                    ui.horizontal_top(|ui| {
+                        let (button, label) = if which == 0 {
+                            ("✖ dismiss", RichText::new(format!("⚠ {text}")).color(red))
+                        } else {
+                            ("✖ ok", RichText::new(&text))
+                        };
+                        if ui.small_button(button).on_hover_text("hide this message").clicked() {
+                            if which == 0 {
+                                *error = None;
+                            } else {
+                                *notice = None;
+                            }
+                        }
+                        ui.add(egui::Label::new(label).wrap());
+                    });
+                });
+            });
+        y = area.response.rect.bottom() + 4.0;
     }
 }
 
@@ -735,53 +737,49 @@ impl eframe::App for LabApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.shortcuts(&ctx);
-        panels::menu_bar::input(
-            &ctx,
-            &mut self.files,
-            &self.sim,
-            &mut self.error,
-            &mut self.commands,
-        );
+        panels::menu_bar::input(&ctx, &mut self.files, &self.sim, &mut self.commands);
 
-        egui::Panel::top("menu_bar").show(ui, |ui| {
-            panels::menu_bar::show(ui, &self.sim, &mut self.state.recent, &mut self.commands);
-        });
-        egui::Panel::top("top_bar").show(ui, |ui| {
-            let bar = panels::top_bar::Readout {
+        let mut cx = PanelCx {
+            sim: &self.sim,
+            commands: &mut self.commands,
+            selected: self.selected,
+            view: &mut self.state.view,
+            vesicle_draw: self.vesicle_draw,
+            cards: (&self.cards, &self.my_cards),
+            recent: &mut self.state.recent,
+            seed_text: &mut self.seed_text,
+            readout: panels::top_bar::Readout {
                 fps: self.fps,
                 renderer: &self.renderer.0,
                 renderer_details: &self.renderer.1,
                 fallback: self.options.renderer_notice.is_some(),
                 gpu_unavailable: self.gpu_unavailable.as_deref(),
-            };
-            panels::top_bar::show(ui, &self.sim, &bar, &mut self.seed_text, &mut self.commands);
-        });
-        egui::Panel::left("library").resizable(true).default_size(290.0).show(ui, |ui| {
-            panels::library::show(ui, &self.cards, &self.my_cards, &self.sim, &mut self.commands);
-        });
+            },
+        };
+        egui::Panel::top("menu_bar").show(ui, |ui| panels::menu_bar::show(ui, &mut cx));
+        egui::Panel::top("top_bar").show(ui, |ui| panels::top_bar::show(ui, &mut cx));
+        egui::Panel::left("library")
+            .resizable(true)
+            .default_size(290.0)
+            .show(ui, |ui| panels::library::show(ui, &mut cx));
+        let right_tab = &mut self.state.right_tab;
         egui::Panel::right("inspector").resizable(true).default_size(300.0).show(ui, |ui| {
             ui.horizontal(|ui| {
-                let tab = &mut self.state.right_tab;
-                ui.selectable_value(tab, RightTab::Inspector, "Inspector");
-                ui.selectable_value(tab, RightTab::Species, "Species");
-                ui.selectable_value(tab, RightTab::Releases, "Releases");
+                for (tab, label, _) in RIGHT_TABS {
+                    ui.selectable_value(right_tab, tab, label);
+                }
             });
             ui.separator();
-            match self.state.right_tab {
-                RightTab::Inspector => panels::inspector::show(ui, &self.sim, self.selected),
-                RightTab::Species => {
-                    panels::species_editor::show(ui, &self.sim, &mut self.commands);
-                }
-                RightTab::Releases => {
-                    panels::release_tuning::show(ui, &self.sim, &mut self.commands);
-                }
+            if let Some((_, _, draw)) = RIGHT_TABS.iter().find(|(tab, _, _)| tab == right_tab) {
+                draw(ui, &mut cx);
             }
         });
         // The Darwin3 tab has its own time plots (rasters, makespan) and needs the height.
         if self.state.central_tab == CentralTab::Network {
-            egui::Panel::bottom("plots").resizable(true).default_size(200.0).show(ui, |ui| {
-                panels::plots::show(ui, &self.sim);
-            });
+            egui::Panel::bottom("plots")
+                .resizable(true)
+                .default_size(200.0)
+                .show(ui, |ui| panels::plots::show(ui, &mut cx));
         }
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.state.hint_seen {
@@ -810,16 +808,9 @@ impl eframe::App for LabApp {
                     .on_hover_text("The network mapped onto an emulated Darwin3 chip");
                 ui.label(RichText::new(title).small().weak());
             });
-            self.messages(ui);
+            messages(ui, &mut self.error, &mut self.notice);
             match self.state.central_tab {
-                CentralTab::Network => panels::network::show(
-                    ui,
-                    &self.sim,
-                    &mut self.state.view,
-                    self.selected,
-                    self.vesicle_draw,
-                    &mut self.commands,
-                ),
+                CentralTab::Network => panels::network::show(ui, &mut cx),
                 CentralTab::Darwin3 => {
                     let actions = darwin3::panel::show(
                         ui,

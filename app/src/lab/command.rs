@@ -32,6 +32,8 @@ pub enum AppCommand {
     Screenshot(PathBuf),
     /// Show or hide the shortcut overlay.
     ToggleHelp,
+    /// Show this error (e.g. what was dropped onto the window and could not be opened).
+    ShowError(String),
     // Species editor and release tuning (`panels/species_editor.rs`, `release_tuning.rs`).
     /// Replace the species' recipes in the running world (and its twin), keeping every
     /// vesicle; the list has as many species as before. On error the world is unchanged and

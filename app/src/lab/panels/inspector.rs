@@ -1,5 +1,6 @@
 //! The right panel: everything about the selected node, and the twin discrepancy.
 
+use super::PanelCx;
 use eframe::egui::{self, RichText};
 
 use crate::lab::sim::Simulation;
@@ -115,9 +116,13 @@ fn neuron(
         row(ui, "rate (low-pass)", format!("{:.1} spikes/s", h.rate()[i]));
     });
 }
+/// The inspector tab: the followed vesicle and the selected node.
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw(ui, cx.sim, cx.selected);
+}
 
 /// Draws the inspector.
-pub fn show(ui: &mut egui::Ui, sim: &Simulation, selected: Option<usize>) {
+fn draw(ui: &mut egui::Ui, sim: &Simulation, selected: Option<usize>) {
     let w = sim.world();
     ui.heading("Inspector");
     if let Some(t) = &sim.tracked {

@@ -1,5 +1,6 @@
 //! The left panel: the preset library as cards, and the current world's species.
 
+use super::PanelCx;
 use std::path::PathBuf;
 
 use eframe::egui::{self, RichText};
@@ -67,10 +68,14 @@ fn card(ui: &mut egui::Ui, card: &Card, sim: &Simulation, out: &mut Vec<AppComma
         out.push(AppCommand::LoadPreset(card.path.clone()));
     }
 }
+/// The left panel: the library and the species list.
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw(ui, cx.cards.0, cx.cards.1, cx.sim, cx.commands);
+}
 
 /// Draws the library (the shipped presets, read-only, then the user's own, "My presets") and
 /// the species list.
-pub fn show(
+fn draw(
     ui: &mut egui::Ui,
     shipped: &[Card],
     mine: &[Card],

@@ -5,6 +5,7 @@
 //!
 //! Like every panel, it only pushes [`AppCommand`]s; the file work is in `lab/files.rs`.
 
+use super::PanelCx;
 use std::path::PathBuf;
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers, RichText};
@@ -25,14 +26,13 @@ const SAVE_AS: KeyboardShortcut =
 fn item(ui: &mut egui::Ui, label: &str, shortcut: &str) -> egui::Response {
     ui.add(egui::Button::new(label).shortcut_text(shortcut))
 }
+/// The menu bar (File).
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw(ui, cx.sim, cx.recent, cx.commands);
+}
 
 /// Draws the menu bar. `recent` is the recent files list (its "Clear" entry empties it).
-pub fn show(
-    ui: &mut egui::Ui,
-    sim: &Simulation,
-    recent: &mut Vec<PathBuf>,
-    out: &mut Vec<AppCommand>,
-) {
+fn draw(ui: &mut egui::Ui, sim: &Simulation, recent: &mut Vec<PathBuf>, out: &mut Vec<AppCommand>) {
     let fmt = |s: &KeyboardShortcut| ui.ctx().format_shortcut(s);
     let (open, save, save_as) = (fmt(&OPEN), fmt(&SAVE), fmt(&SAVE_AS));
     egui::MenuBar::new().ui(ui, |ui| {
@@ -207,7 +207,6 @@ pub fn input(
     ctx: &egui::Context,
     files: &mut FileState,
     sim: &Simulation,
-    error: &mut Option<String>,
     out: &mut Vec<AppCommand>,
 ) {
     ctx.input_mut(|i| {
@@ -234,9 +233,7 @@ pub fn input(
     if !dropped.is_empty() {
         let (cmd, msg) = files::dropped(&dropped);
         out.extend(cmd);
-        if msg.is_some() {
-            *error = msg;
-        }
+        out.extend(msg.map(AppCommand::ShowError));
     }
     if let Some(text) = pasted
         && !ctx.egui_wants_keyboard_input()

@@ -7,6 +7,7 @@
 //! (`lab/vesicle_gpu.rs`); with glow they are egui circles. Either way at most a disc-full per
 //! node is drawn, and above a budget one in k (the view says so).
 
+use super::PanelCx;
 use eframe::egui::{self, Color32, Pos2, Rect, Sense, Stroke, Vec2};
 use eframe::egui_wgpu;
 
@@ -206,10 +207,14 @@ pub fn vesicle_offset(id: u64, radius: f32) -> Vec2 {
     let r = radius * ((h >> 16) as f32 / 65536.0).sqrt();
     Vec2::angled(angle) * r
 }
+/// The network tab: the graph, its vesicles, the legend; clicks and drags push commands.
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw_view(ui, cx.sim, cx.view, cx.selected, cx.vesicle_draw, cx.commands);
+}
 
 /// Draws the view, the vesicles as `draw` says; pushes a selection when a node or a vesicle is
 /// clicked.
-pub fn show(
+fn draw_view(
     ui: &mut egui::Ui,
     sim: &Simulation,
     view: &mut ViewState,

@@ -2,6 +2,7 @@
 //! shared time axis and one shared time cursor (hover one plot and the other shows the same
 //! step); series are decimated (min/max per bucket) so long runs stay smooth.
 
+use super::PanelCx;
 use eframe::egui;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 
@@ -21,9 +22,13 @@ fn time_plot(id: &str, height: f32, width: f32) -> Plot<'static> {
         .width(width)
         .x_axis_label("step")
 }
+/// The bottom panel: the time plots.
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw(ui, cx.sim);
+}
 
 /// Draws the plots.
-pub fn show(ui: &mut egui::Ui, sim: &Simulation) {
+fn draw(ui: &mut egui::Ui, sim: &Simulation) {
     let h = &sim.history;
     let w = sim.world();
     let buckets = (ui.available_width() as usize).max(100);

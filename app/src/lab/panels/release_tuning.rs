@@ -4,6 +4,7 @@
 //! host's loss. Slider moves are live species edits ([`AppCommand::EditSpecies`]), so a person
 //! can tune while the world runs.
 
+use super::PanelCx;
 use eframe::egui::{self, Color32, RichText};
 use nv_core::compile::channel;
 use nv_core::modulation::Releases;
@@ -18,9 +19,13 @@ const BINS: usize = 24;
 
 /// Panel width above which the readout sits beside the sliders instead of above them.
 const SIDE_BY_SIDE: f32 = 620.0;
+/// The releases tab: every release operator's strength and projection, and the readout.
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw(ui, cx.sim, cx.commands);
+}
 
 /// Draws the release-tuning panel and pushes the live edits its sliders make.
-pub fn show(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>) {
+pub(crate) fn draw(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>) {
     ui.heading("Release tuning");
     ui.label(
         RichText::new("Drag a strength while the world runs; the readout shows the last step.")

@@ -8,6 +8,7 @@
 //! applied once they parse; their errors are shown next to them. The few parameters that only
 //! reach vesicles emitted after the change say so on their control.
 
+use super::PanelCx;
 use std::ops::RangeInclusive;
 
 use eframe::egui::{self, Color32, RichText};
@@ -71,9 +72,13 @@ struct Context<'a> {
     receptor_default: [f32; 4],
     receptor_overrides: usize,
 }
+/// The species tab: the editor of the world's species.
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw(ui, cx.sim, cx.commands);
+}
 
 /// Draws the species editor and pushes the commands its edits call for.
-pub fn show(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>) {
+fn draw(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>) {
     let id = egui::Id::new(STATE_ID);
     let mut state: EditorState = ui.ctx().data(|d| d.get_temp(id)).unwrap_or_default();
     let world = sim.world();
@@ -1245,8 +1250,8 @@ mod tests {
                         let own = s.name.clone();
                         release_ops(ui, &mut state, &cx, &own, &mut s.releases);
                     }
-                    show(ui, &sim, &mut commands);
-                    super::super::release_tuning::show(ui, &sim, &mut commands);
+                    draw(ui, &sim, &mut commands);
+                    super::super::release_tuning::draw(ui, &sim, &mut commands);
                 });
                 out.textures_delta.clear();
             }

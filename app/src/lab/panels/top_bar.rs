@@ -1,5 +1,6 @@
 //! The top bar: play, step, reset, speed, seed, mode, and the live readout.
 
+use super::PanelCx;
 use eframe::egui::{self, RichText};
 use nv_core::Mode;
 use nv_core::backend::BackendKind;
@@ -54,9 +55,13 @@ fn backend(
         out.push(AppCommand::SetBackend(BackendKind::Gpu));
     }
 }
+/// The top bar: transport, speed, seed, mode, backend, renderer and the live readout.
+pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    draw(ui, cx.sim, &cx.readout, cx.seed_text, cx.commands);
+}
 
 /// Draws the bar.
-pub fn show(
+fn draw(
     ui: &mut egui::Ui,
     sim: &Simulation,
     readout: &Readout<'_>,
