@@ -88,6 +88,82 @@ pub enum ReleaseOp {
 }
 
 impl ReleaseOp {
+    /// The nine kinds of operator, in the order the species editor lists them.
+    pub const KINDS: [&'static str; 9] = [
+        "Gain",
+        "Shift",
+        "Film",
+        "Weight",
+        "LearningRate",
+        "Threshold",
+        "EmissionGain",
+        "Memory",
+        "Cascade",
+    ];
+
+    /// An operator of kind `kind` (index into [`ReleaseOp::KINDS`]) with default fields; `own`
+    /// is the species it belongs to (the default target of EmissionGain and Cascade).
+    pub fn of_kind(kind: usize, own: &str) -> ReleaseOp {
+        let amount = |eta| Amount { eta, u: [1.0, 0.0, 0.0, 0.0] };
+        match kind {
+            1 => ReleaseOp::Shift(amount(0.05)),
+            2 => ReleaseOp::Film { gain: amount(0.05), shift: amount(0.05) },
+            3 => ReleaseOp::Weight(amount(0.01)),
+            4 => ReleaseOp::LearningRate(amount(0.1)),
+            5 => ReleaseOp::Threshold(amount(0.05)),
+            6 => ReleaseOp::EmissionGain { species: own.to_string(), amount: amount(-0.1) },
+            7 => ReleaseOp::Memory(MemoryRate::Running),
+            8 => ReleaseOp::Cascade { species: own.to_string(), chi: 0.5, transform: IDENTITY },
+            _ => ReleaseOp::Gain(amount(0.05)),
+        }
+    }
+
+    /// What the operator does, in one or two sentences (the editor's tooltip).
+    pub fn doc(&self) -> &'static str {
+        match self {
+            ReleaseOp::Gain(_) => {
+                "Gain: g_i += q, with q = η·(u·c). Scales the node's pre-activation."
+            }
+            ReleaseOp::Shift(_) => "Shift: β_i += q. Moves the node's pre-activation.",
+            ReleaseOp::Film { .. } => {
+                "FiLM: g_i += q_gain and β_i += q_shift, each with its own strength and projection."
+            }
+            ReleaseOp::Weight(_) => {
+                "Weight: w_ji += q · a_j on every incoming edge j to i (a parameter write, like a \
+                 hypernetwork). Deltas relax with the preset's weight time constant."
+            }
+            ReleaseOp::LearningRate(_) => {
+                "Learning rate: η_i ← η_i · exp(q) (three-factor plasticity of the host's SGD)."
+            }
+            ReleaseOp::Threshold(_) => "Threshold: Δθ_i += q (spiking hosts).",
+            ReleaseOp::EmissionGain { .. } => {
+                "Emission gain: G_i^κ' ← G_i^κ' · exp(q) for the target species κ': vesicles \
+                 excite (q > 0) or inhibit (q < 0) another species' emission at the node."
+            }
+            ReleaseOp::Memory(_) => {
+                "Memory: M_i ← (1 − ε) M_i + ε c, a trace of the payloads that docked at the node."
+            }
+            ReleaseOp::Cascade { .. } => {
+                "Cascade: each docking emits Poisson(χ) vesicles of the target species at the node \
+                 with payload A · c."
+            }
+        }
+    }
+
+    /// The unit of the operator's strength η (empty where it has none).
+    pub fn eta_unit(&self) -> &'static str {
+        match self {
+            ReleaseOp::Gain(_) | ReleaseOp::Film { .. } => "gain per unit u·c",
+            ReleaseOp::Shift(_) => "shift per unit u·c",
+            ReleaseOp::Weight(_) => "weight per unit u·c·a_j",
+            ReleaseOp::LearningRate(_) | ReleaseOp::EmissionGain { .. } => {
+                "log-factor per unit u·c"
+            }
+            ReleaseOp::Threshold(_) => "threshold per unit u·c",
+            ReleaseOp::Memory(_) | ReleaseOp::Cascade { .. } => "",
+        }
+    }
+
     /// The operator's name as the UI and exports show it.
     pub fn kind_name(&self) -> &'static str {
         match self {

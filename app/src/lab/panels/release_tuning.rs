@@ -10,7 +10,6 @@ use nv_core::compile::channel;
 use nv_core::modulation::Releases;
 use nv_core::release::{Amount, MemoryRate, ReleaseOp};
 
-use super::species_editor::{eta_unit, release_doc};
 use crate::lab::command::AppCommand;
 use crate::lab::sim::Simulation;
 
@@ -311,7 +310,7 @@ fn sliders(ui: &mut egui::Ui, sim: &Simulation, species: &mut [nv_core::species:
                     ui.push_id(("tune_op", k, j), |ui| {
                         ui.horizontal(|ui| {
                             ui.label(RichText::new(op.kind_name()).strong())
-                                .on_hover_text(release_doc(op));
+                                .on_hover_text(op.doc());
                             if let Some((label, v)) = effect(sim, &totals, k, op) {
                                 ui.label(RichText::new(format!("{label} = {v:.4}")).small().weak())
                                     .on_hover_text(
@@ -334,7 +333,7 @@ fn sliders(ui: &mut egui::Ui, sim: &Simulation, species: &mut [nv_core::species:
 
 /// The sliders of one operator.
 fn op_sliders(ui: &mut egui::Ui, op: &mut ReleaseOp) {
-    let unit = eta_unit(op);
+    let unit = op.eta_unit();
     match op {
         ReleaseOp::Gain(a)
         | ReleaseOp::Shift(a)
