@@ -55,6 +55,7 @@ pub fn session_settings(s: &Darwin3Settings, steps: u64, seed: u64) -> SessionSe
         leak_form: s.removed.leak_form,
         rounding: s.removed.rounding,
         delay_alignment: s.removed.delay_alignment,
+        ..Removed::default()
     };
     out
 }
