@@ -139,7 +139,12 @@ fn bad_settings_are_refused_with_what_is_allowed() {
     let e = session::run(&net, &settings, None).expect_err("5-bit weights");
     assert!(e.to_string().contains("2, 4, 6, 8 or 16 bits wide"), "{e}");
     settings.w_bits = 8;
-    session::preflight(&net, &settings).expect("a good network and settings");
+    let capacity = session::preflight(&net, &settings).expect("a good network and settings");
+    assert_eq!((capacity.cores_available, capacity.big_cores_available), (575, 287));
+    assert_eq!(capacity.cores_needed, 1, "4 LIF neurons on one core");
+    assert_eq!(capacity.big_cores_needed, 0);
+    assert_eq!(capacity.dendrite_words_available, 287 * 65_536 + 288 * 8_192);
+    assert!(capacity.to_string().starts_with("1 of 575 neuron cores (0 of 287 big)"));
 }
 
 /// A network of inputs only is refused before anything runs, by what is missing (no LIF

@@ -43,7 +43,9 @@ use serde::Serialize;
 
 use super::arith::{Rounding, WEIGHT_WIDTHS};
 use super::emulator::{EmuConfig, Emulator, Tier};
-use super::geometry::{CoreCoord, GRID};
+use super::geometry::{
+    AXON_WORDS, CoreCoord, CoreKind, GRID, LITTLE_DENDRITE_WORDS, MAX_NEURONS_PER_CORE,
+};
 use super::mapping::{DelayMode, Mapping, MappingReport, RuleViolation, partition, validate};
 use super::mesh::{MeshModel, MeshSettings, MeshTotals};
 use super::neuron::NeuronModel;
@@ -283,11 +285,48 @@ pub struct Session {
     pub programs: Vec<(CoreCoord, String)>,
 }
 
+/// What the network needs of the chip and what the chip has ([`preflight`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Capacity {
+    /// On-chip chunks, one neuron core each.
+    pub cores_needed: usize,
+    /// Of those, the chunks whose dendrite words only a big core holds (> 2^13).
+    pub big_cores_needed: usize,
+    /// Neuron cores of the chip (575).
+    pub cores_available: usize,
+    /// Big neuron cores of the chip (287).
+    pub big_cores_available: usize,
+    /// Dendrite words of all chunks.
+    pub dendrite_words_needed: u64,
+    /// Dendrite words of the whole chip.
+    pub dendrite_words_available: u64,
+}
+
+impl std::fmt::Display for Capacity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} neuron cores ({} of {} big), {} of {} dendrite words",
+            self.cores_needed,
+            self.cores_available,
+            self.big_cores_needed,
+            self.big_cores_available,
+            self.dendrite_words_needed,
+            self.dendrite_words_available
+        )
+    }
+}
+
 /// Everything about `network` and `settings` that can be checked before the reference, the
 /// vesicle traffic or the emulator runs: the settings ([`SessionSettings::check`]), the
-/// network's invariants, at least one LIF neuron, and its quantisation and chunking for the
-/// chosen model and weight width (cheap: one pass over the synapses).
-pub fn preflight(network: &SpikingNetwork, settings: &SessionSettings) -> Result<(), SessionError> {
+/// network's invariants, at least one LIF neuron, its quantisation and chunking for the
+/// chosen model and weight width (cheap: one pass over the synapses), and the chip's capacity:
+/// as many neuron cores as chunks, as many big cores as chunks that need one, and each chunk's
+/// axon words. Returns what the network needs and the chip has.
+pub fn preflight(
+    network: &SpikingNetwork,
+    settings: &SessionSettings,
+) -> Result<Capacity, SessionError> {
     let invalid = SessionError::Invalid;
     settings.check()?;
     network.check().map_err(invalid)?;
@@ -299,9 +338,60 @@ pub fn preflight(network: &SpikingNetwork, settings: &SessionSettings) -> Result
         )));
     }
     let map_cfg = settings.emu_config(network).map_config();
-    partition(network, &map_cfg).map_err(invalid)?;
-    Ok(())
+    let chunks = partition(network, &map_cfg).map_err(invalid)?;
+    let on_chip: Vec<_> = chunks.iter().filter(|c| !c.input).collect();
+    let cores = CoreCoord::neuron_cores();
+    let (all, big) =
+        cores.fold((0, 0), |(a, b), c| (a + 1, b + usize::from(c.kind() == CoreKind::Big)));
+    let capacity = Capacity {
+        cores_needed: on_chip.len(),
+        big_cores_needed: on_chip
+            .iter()
+            .filter(|c| c.dendrite_words > LITTLE_DENDRITE_WORDS)
+            .count(),
+        cores_available: all,
+        big_cores_available: big,
+        dendrite_words_needed: on_chip.iter().map(|c| c.dendrite_words as u64).sum(),
+        dendrite_words_available: CoreCoord::neuron_cores()
+            .map(|c| c.kind().dendrite_words() as u64)
+            .sum(),
+    };
+    if capacity.cores_needed > capacity.cores_available
+        || capacity.big_cores_needed > capacity.big_cores_available
+    {
+        return Err(invalid(format!(
+            "the network does not fit the chip: it needs {capacity} (at most \
+             {MAX_NEURONS_PER_CORE} neurons per core; a narrower weight width needs fewer \
+             dendrite words)"
+        )));
+    }
+    if let Some(c) = on_chip.iter().find(|c| c.axon_words > AXON_WORDS) {
+        return Err(invalid(format!(
+            "population `{}` (neurons {}..{}) needs {} axon words on one core, more than the \
+             {AXON_WORDS} a core has",
+            network.populations[c.population].name,
+            c.start,
+            c.start + c.len,
+            c.axon_words
+        )));
+    }
+    Ok(capacity)
 }
+
+/// Where a running session is, for progress reports: `phase` ("reference", "chip"), steps
+/// done and the total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// What runs: "reference" (the float reference) or "chip" (the emulator and the mesh).
+    pub phase: &'static str,
+    /// Steps done in this phase.
+    pub done: u64,
+    /// Steps of the phase.
+    pub total: u64,
+}
+
+/// Steps between two progress reports.
+const PROGRESS_EVERY: u64 = 64;
 
 /// Runs a session on `network` (see the module docs), after [`preflight`]. `vesicles`, when given, holds per step
 /// the vesicle hops to carry as reward packets (shorter than `steps` is fine).
@@ -309,6 +399,16 @@ pub fn run(
     network: &SpikingNetwork,
     settings: &SessionSettings,
     vesicles: Option<&VesicleTraffic>,
+) -> Result<Session, SessionError> {
+    run_with_progress(network, settings, vesicles, &mut |_| {})
+}
+
+/// [`run`], calling `progress` every few steps of the reference and of the chip.
+pub fn run_with_progress(
+    network: &SpikingNetwork,
+    settings: &SessionSettings,
+    vesicles: Option<&VesicleTraffic>,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<Session, SessionError> {
     let invalid = SessionError::Invalid;
     preflight(network, settings)?;
@@ -332,6 +432,9 @@ pub fn run(
             }
         }
         inputs_by_step.push(ins);
+        if (t + 1) % PROGRESS_EVERY == 0 || t + 1 == steps {
+            progress(Progress { phase: "reference", done: t + 1, total: steps });
+        }
     }
 
     // 2. Chunks, traffic, placement, validation.
@@ -420,6 +523,9 @@ pub fn run(
             if let Some(total) = cores.iter_mut().find(|c| c.coord == p.src) {
                 total.vesicle_packets += 1;
             }
+        }
+        if (t + 1) % PROGRESS_EVERY == 0 || t + 1 == steps {
+            progress(Progress { phase: "chip", done: t + 1, total: steps });
         }
     }
     let programs = cores
