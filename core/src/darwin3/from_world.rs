@@ -63,7 +63,7 @@ pub fn vesicle_traffic_with_progress(
             .collect();
         traffic.push(hops);
         let done = traffic.len() as u64;
-        if done % 64 == 0 || done == steps {
+        if done.is_multiple_of(64) || done == steps {
             progress(done);
         }
     }

@@ -432,7 +432,7 @@ pub fn run_with_progress(
             }
         }
         inputs_by_step.push(ins);
-        if (t + 1) % PROGRESS_EVERY == 0 || t + 1 == steps {
+        if (t + 1).is_multiple_of(PROGRESS_EVERY) || t + 1 == steps {
             progress(Progress { phase: "reference", done: t + 1, total: steps });
         }
     }
@@ -524,7 +524,7 @@ pub fn run_with_progress(
                 total.vesicle_packets += 1;
             }
         }
-        if (t + 1) % PROGRESS_EVERY == 0 || t + 1 == steps {
+        if (t + 1).is_multiple_of(PROGRESS_EVERY) || t + 1 == steps {
             progress(Progress { phase: "chip", done: t + 1, total: steps });
         }
     }

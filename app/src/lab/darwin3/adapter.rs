@@ -580,8 +580,10 @@ mod tests {
             .join("../presets/spiking_feedforward.ron");
         let world = World::load(&path, nv_core::Mode::Particle).expect("the preset loads");
         let net = network_of(&world).expect("a spiking host");
-        let mut settings = Darwin3Settings::default();
-        settings.removed = super::super::view::DivergenceSwitches::all();
+        let mut settings = Darwin3Settings {
+            removed: super::super::view::DivergenceSwitches::all(),
+            ..Darwin3Settings::default()
+        };
         let view = run_view(&world, &net, settings);
         assert!(view.attribution.is_none(), "not asked for");
         let exact = view.metrics.summary.iter().find(|m| m.name == "exact agreement");
