@@ -11,9 +11,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use nv_core::darwin3::CoreCoord;
 use nv_lab::lab::darwin3::view::{
-    CoreView, Darwin3Settings, DivergenceSource, LinkView, MappedChunk, MetricColumn, Metrics,
-    NeuronLabel, NeuronMetrics, Rasters, Severity, StepTiming, SummaryMetric, ValidationMessage,
-    ValueFormat,
+    Agreement, CoreView, Darwin3Settings, DivergenceSource, GapAttribution, LinkView, MappedChunk,
+    MetricColumn, Metrics, NeuronLabel, NeuronMetrics, Rasters, Severity, SourceShare, StepTiming,
+    SummaryMetric, ValidationMessage, ValueFormat,
 };
 use nv_lab::lab::darwin3::{
     Darwin3Action, Darwin3Export, Darwin3PanelState, Darwin3View, makespan, mesh_map, panel,
@@ -148,6 +148,7 @@ fn view() -> Darwin3View {
         }],
         settings: Darwin3Settings::default(),
         status: "mapped 3 populations onto 2 cores and 1 I/O tile; 60 steps".into(),
+        attribution: None,
     }
 }
 
@@ -357,4 +358,93 @@ fn the_lab_has_a_darwin3_tab_with_an_empty_state_without_a_spiking_network() {
     h.get_by_label("Network").click();
     h.run_steps(2);
     assert!(h.query_by_label_contains(panel::EMPTY_STATE).is_none(), "back to the network");
+}
+
+/// The dropdowns show the settings the chip effectively runs with, and say why they differ
+/// from the chosen ones; the status line and the core details (which read the effective
+/// configuration) then tell the same story.
+#[test]
+fn the_dropdowns_show_the_effective_settings_and_why() {
+    let h = harness(Some(view()));
+    assert!(h.query_by_value("8 bit").is_some(), "nothing removed: the chosen width");
+    assert!(h.query_by_value("LifMul").is_some(), "nothing removed: the chosen model");
+    let mut v = view();
+    v.settings.removed.quantisation = true;
+    v.settings.removed.leak_form = true;
+    let h = harness(Some(v));
+    for shown in [
+        "16 bit (weight quantisation removed; chosen: 8 bit)",
+        "Clif (leak form removed; chosen: LifMul)",
+    ] {
+        assert!(h.query_by_value(shown).is_some(), "the dropdown shows {shown:?}");
+    }
+    assert!(h.query_by_value("8 bit").is_none(), "the chosen width alone is not shown");
+    assert!(h.query_by_label_contains("arithmetic: f64").is_none(), "integer arithmetic");
+    let mut v = view();
+    v.settings.removed = nv_lab::lab::darwin3::view::DivergenceSwitches::all();
+    let h = harness(Some(v));
+    assert!(h.query_by_value("f64 (weight quantisation and LSB removed; chosen: 8 bit)").is_some());
+    let arithmetic = "arithmetic: f64 on the chip's schedule (leak precision, saturation, LSB, \
+                      refractory removed)";
+    assert!(h.query_by_label_contains(arithmetic).is_some(), "the relaxed arithmetic is named");
+}
+
+/// Every source has its switch, the four new ones included.
+#[test]
+fn every_divergence_source_has_a_switch() {
+    let mut h = harness(Some(view()));
+    for source in DivergenceSource::ALL {
+        assert!(h.query_by_label(source.label()).is_some(), "a switch for {source:?}");
+    }
+    h.get_by_label("leak precision").click();
+    h.run_steps(2);
+    let edit =
+        Darwin3Action::SetDivergence { source: DivergenceSource::LeakPrecision, removed: true };
+    assert_eq!(h.state().actions, vec![edit]);
+}
+
+/// "attribute the gap" asks for the attribution; a view that has it shows one row per source
+/// with its numbers.
+#[test]
+fn attributing_the_gap_asks_the_worker_and_shows_a_row_per_source() {
+    let mut h = harness(Some(view()));
+    h.get_by_label(panel::ATTRIBUTION_TITLE).click();
+    h.run_steps(2);
+    h.get_by_label("attribute the gap").click();
+    h.run_steps(2);
+    assert_eq!(h.state().actions, vec![Darwin3Action::AttributeGap]);
+    let mut wanted = Darwin3Settings::default();
+    assert!(Darwin3Action::AttributeGap.edit(&mut wanted), "the request is an edit: a rerun");
+    assert!(wanted.attribution);
+    assert!(Darwin3Action::SetWeightBits(4).edit(&mut wanted));
+    assert!(!wanted.attribution, "another edit drops the request");
+
+    let agreement = |identical, sync| Agreement {
+        identical,
+        spike_sync: Some(sync),
+        count_error: Some(1.0 - sync),
+    };
+    let mut v = view();
+    v.attribution = Some(GapAttribution {
+        baseline: agreement(0.0, 0.79),
+        all_removed: agreement(1.0, 1.0),
+        rows: DivergenceSource::ALL
+            .iter()
+            .enumerate()
+            .map(|(k, &source)| SourceShare {
+                source,
+                only_removed: agreement(0.0, 0.80 + k as f64 / 100.0),
+                all_but: agreement(0.5, 0.90 + k as f64 / 100.0),
+            })
+            .collect(),
+    });
+    let h = harness(Some(v));
+    assert!(h.query_by_label("attribute the gap").is_none(), "already attributed");
+    for text in ["run as set", "every source removed", "0.0 % · 79.0 % · 21.0 %"] {
+        assert!(h.query_by_label(text).is_some(), "the table shows {text:?}");
+    }
+    // Refractory, the eighth source: only removed 0.87, all but 0.97.
+    assert!(h.query_by_label("0.0 % · 87.0 % · 13.0 %").is_some());
+    assert!(h.query_by_label("50.0 % · 97.0 % · 3.0 %").is_some());
+    assert!(h.query_by_label("100.0 % · 100.0 % · 0.0 %").is_some());
 }

@@ -22,12 +22,14 @@ use std::process::ExitCode;
 
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
 use nv_core::darwin3::arith::WEIGHT_WIDTHS;
-use nv_core::darwin3::from_world::{network_of, vesicle_traffic};
+use nv_core::darwin3::from_world::network_of;
+use nv_core::darwin3::from_world::vesicle_traffic_with_progress;
 use nv_core::darwin3::links::Link;
 use nv_core::darwin3::neuron::NeuronModel;
 use nv_core::darwin3::placement::{AnnealSettings, Placement};
-use nv_core::darwin3::session::{self, Removed, Session, SessionSettings};
+use nv_core::darwin3::session::{self, Removed, Session, SessionSettings, Source};
 use nv_core::{Mode, World};
 
 /// How chunks are placed, as typed.
@@ -63,6 +65,31 @@ pub enum SourceArg {
     Rounding,
     /// Honour every synapse's delay.
     Delay,
+    /// Exact leak factors e^(−dt/τ) instead of the Q0.8 ones (244/256 for e^(−1/20)).
+    LeakPrecision,
+    /// No 16-bit saturation of state and weight sums.
+    Saturation,
+    /// Real-valued v, I and weights instead of the chip's voltage and weight LSBs.
+    Lsb,
+    /// The reference's refractory period (I keeps integrating) instead of the chip's skipped
+    /// program.
+    Refractory,
+}
+
+impl SourceArg {
+    /// The core's source.
+    pub fn source(self) -> Source {
+        match self {
+            SourceArg::Quantisation => Source::Quantisation,
+            SourceArg::Leak => Source::LeakForm,
+            SourceArg::Rounding => Source::Rounding,
+            SourceArg::Delay => Source::DelayAlignment,
+            SourceArg::LeakPrecision => Source::LeakPrecision,
+            SourceArg::Saturation => Source::Saturation,
+            SourceArg::Lsb => Source::Lsb,
+            SourceArg::Refractory => Source::Refractory,
+        }
+    }
 }
 
 /// Arguments of `nvlab darwin3`.
@@ -82,7 +109,8 @@ pub struct Darwin3Args {
     /// The neuron model.
     #[arg(long, value_enum, default_value_t = ModelArg::LifMul)]
     pub model: ModelArg,
-    /// Divergence sources to remove (repeat or comma-separate).
+    /// Divergence sources to remove (repeat or comma-separate); `all` is not a value: list
+    /// the eight to remove every one.
     #[arg(long, value_enum, value_delimiter = ',')]
     pub remove: Vec<SourceArg>,
     /// Run the neuron programs on the ISA interpreter (Tier B) instead of the built-in models
@@ -99,7 +127,7 @@ pub struct Darwin3Args {
     /// Output folder (default: out/darwin3-<preset file name>).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// No report on stdout.
+    /// No progress on stderr and no report on stdout.
     #[arg(long, short)]
     pub quiet: bool,
 }
@@ -140,12 +168,7 @@ impl Darwin3Args {
         };
         let mut removed = Removed::default();
         for r in &self.remove {
-            match r {
-                SourceArg::Quantisation => removed.quantisation = true,
-                SourceArg::Leak => removed.leak_form = true,
-                SourceArg::Rounding => removed.rounding = true,
-                SourceArg::Delay => removed.delay_alignment = true,
-            }
+            removed.set(r.source(), true);
         }
         s.removed = removed;
         if self.tier_b {
@@ -177,19 +200,51 @@ pub fn run(args: &Darwin3Args) -> anyhow::Result<ExitCode> {
     }
     let network = network_of(&world).map_err(anyhow::Error::msg)?;
     let settings = args.settings(world.preset.seed)?;
-    // The network against the chip before anything expensive (vesicle traffic, the runs).
-    session::preflight(&network, &settings).map_err(|e| {
+    // The network against the chip (capacity included) before anything expensive (vesicle
+    // traffic, the runs).
+    let capacity = session::preflight(&network, &settings).map_err(|e| {
         anyhow::anyhow!("{}: the chip cannot take this network: {e}", path.display())
     })?;
+    let bar = if args.quiet { ProgressBar::hidden() } else { ProgressBar::new(args.steps) };
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {msg:>22} {wide_bar} {pos}/{len} steps ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    if !args.quiet {
+        let tier = if settings.effective_tier() != settings.tier {
+            " (Tier A: the removed sources need the relaxed numerics)"
+        } else {
+            ""
+        };
+        let line = format!("darwin3: the network needs {capacity}{tier}");
+        if bar.is_hidden() { eprintln!("{line}") } else { bar.println(line) }
+    }
     let vesicles = if args.no_vesicles {
         None
     } else {
-        Some(vesicle_traffic(&world, args.steps).map_err(anyhow::Error::msg)?)
+        bar.set_message("vesicle traffic");
+        let mut tick = |done: u64| bar.set_position(done);
+        let v = vesicle_traffic_with_progress(&world, args.steps, &mut tick);
+        Some(v.map_err(anyhow::Error::msg)?)
     };
-    let s = match session::run(&network, &settings, vesicles.as_ref()) {
+    let mut tick = |p: session::Progress| {
+        bar.set_message(match p.phase {
+            "reference" => "float reference",
+            _ => "emulated chip + mesh",
+        });
+        bar.set_length(p.total);
+        bar.set_position(p.done);
+    };
+    let s = match session::run_with_progress(&network, &settings, vesicles.as_ref(), &mut tick) {
         Ok(s) => s,
-        Err(e) => bail!("{}: {e}", path.display()),
+        Err(e) => {
+            bar.finish_and_clear();
+            bail!("{}: {e}", path.display())
+        }
     };
+    bar.finish_and_clear();
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let out =
         args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(format!("darwin3-{stem}")));
@@ -329,4 +384,37 @@ fn raster_csv(raster: &[Vec<u64>], neurons: &[u32]) -> String {
         let _ = writeln!(out, "{i},{t}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: Darwin3Args,
+    }
+
+    fn settings(args: &[&str]) -> SessionSettings {
+        let cli = Cli::try_parse_from([&["darwin3", "spiking_feedforward"][..], args].concat())
+            .expect("parses");
+        cli.args.settings(1).expect("settings the chip takes")
+    }
+
+    #[test]
+    fn every_source_has_a_remove_name() {
+        let names = "quantisation,leak,rounding,delay,leak-precision,saturation,lsb,refractory";
+        let s = settings(&["--remove", names]);
+        assert_eq!(s.removed, Removed::ALL);
+        for source in Source::ALL {
+            let s = settings(&["--remove", source.cli_name()]);
+            let mut want = Removed::default();
+            want.set(source, true);
+            assert_eq!(s.removed, want, "--remove {}", source.cli_name());
+        }
+        let s = settings(&["--remove", "lsb", "--tier-b"]);
+        assert_eq!(s.effective_tier(), nv_core::darwin3::emulator::Tier::A, "relaxed runs Tier A");
+    }
 }

@@ -37,6 +37,12 @@
 //!
 //! Refractory: the float reference holds v at v_reset while I keeps integrating; the emulator
 //! skips integration (§4.5), a divergence only when `refractory` is on.
+//!
+//! **Relaxed numerics** ([`EmuConfig::relaxed`], [`super::relaxed`]): the inference phase and
+//! the weight sums it reads run on f64 with some of the integer arithmetic replaced by the
+//! reference's (exact leak factors, no 16-bit bound, real-valued state and weights, the
+//! reference's refractory period); routing, delays, packets and counters stay the chip's.
+//! Tier A only, without learning.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -49,6 +55,7 @@ use super::neuron::{CoreNeurons, CoreProgram, NeuronModel, ResetMode};
 use super::packet::{Packet, PacketClass};
 use super::programs::{TierBCore, build as build_program};
 use super::quantise::{QuantScales, quantise};
+use super::relaxed::{Relaxed, RelaxedNeurons};
 use super::stdp::{Pairing, StdpConfig, decay_reward, update_trace, update_weight};
 use super::tables::{DendriteKind, DendriteTables};
 use crate::spiking::{NeuronKind, SpikingNetwork};
@@ -99,6 +106,11 @@ pub struct EmuConfig {
     /// Tier A (built-in models, default) or Tier B (the interpreter); same results.
     #[serde(default)]
     pub tier: Tier,
+    /// Relaxed numerics (`None`, the default: the chip's integer arithmetic). `Some` runs the
+    /// inference on f64 with the knobs set replaced by the reference's arithmetic;
+    /// `Some(Relaxed::default())` reproduces the integer Tier-A models bit for bit.
+    #[serde(default)]
+    pub relaxed: Option<Relaxed>,
 }
 
 impl Default for EmuConfig {
@@ -116,6 +128,7 @@ impl Default for EmuConfig {
             stdp: None,
             seed: 1,
             tier: Tier::A,
+            relaxed: None,
         }
     }
 }
@@ -213,6 +226,10 @@ pub struct Emulator {
     queued_hops: Vec<RewardHop>,
     arriving_hops: Vec<RewardHop>,
     is_input: Vec<bool>,
+    relaxed: Option<RelaxedNeurons>,
+    /// Real-valued relaxed numerics: the LIF spikes of the last step, delivered with the host
+    /// input of the next step in increasing neuron order (the reference's summation order).
+    pending: Vec<u32>,
 }
 
 impl Emulator {
@@ -222,6 +239,11 @@ impl Emulator {
         validate(mapping, net, &map_cfg)
             .map_err(|v| v.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
         let q = quantise(net, cfg.model, cfg.w_bits)?;
+        if cfg.relaxed.is_some() && (cfg.tier == Tier::B || cfg.stdp.is_some()) {
+            return Err("relaxed numerics run the built-in models (Tier A) without learning: \
+                        the interpreter and the learning rules are the chip's integer arithmetic"
+                .into());
+        }
         let tables = build_tables(net, &q, &mapping.chunks, &map_cfg);
         let max_delay = tables
             .dendrites
@@ -273,6 +295,10 @@ impl Emulator {
             });
         }
         let n = net.len();
+        let relaxed = cfg.relaxed.map(|knobs| {
+            let per_synapse = cfg.delays == DelayMode::Queue;
+            RelaxedNeurons::new(net, &q, &prog, knobs, per_synapse, cfg.w_bits)
+        });
         Ok(Self {
             cfg,
             prog,
@@ -289,6 +315,8 @@ impl Emulator {
             queued_hops: Vec::new(),
             arriving_hops: Vec::new(),
             is_input: net.neurons.iter().map(|k| matches!(k, NeuronKind::Input(_))).collect(),
+            relaxed,
+            pending: Vec::new(),
         })
     }
 
@@ -327,6 +355,18 @@ impl Emulator {
     pub fn core_program(&self, coord: CoreCoord) -> Option<&Program> {
         let core = self.cores.iter().find(|c| c.coord == coord)?;
         core.tier_b.as_ref().map(|b| &b.program)
+    }
+
+    /// The relaxed neurons' membrane potential of a LIF neuron (`None` without relaxed
+    /// numerics or for an input): mV when real-valued, LSB relative to rest on the grid.
+    pub fn relaxed_v(&self, neuron: u32) -> Option<f64> {
+        let r = self.relaxed.as_ref()?;
+        (self.is_input.get(neuron as usize) == Some(&false)).then(|| r.v[neuron as usize])
+    }
+
+    /// The relaxed neurons' synaptic current of a LIF neuron (`None` without relaxed numerics).
+    pub fn relaxed_current(&self, neuron: u32) -> Option<f64> {
+        self.relaxed.as_ref()?.current.get(neuron as usize).copied()
     }
 
     /// The 7-bit trace of a neuron.
@@ -431,6 +471,21 @@ impl Emulator {
                 });
             }
         }
+        if let Some(relaxed) = self.relaxed.as_mut() {
+            if relaxed.real() {
+                // Spikes of step t − 1 (inputs and LIF neurons together), increasing.
+                let mut due = std::mem::take(&mut self.pending);
+                due.extend_from_slice(&inputs);
+                due.sort_unstable();
+                for &n in &due {
+                    relaxed.deliver(n, self.t, 0);
+                }
+            } else {
+                for &n in &inputs {
+                    relaxed.deliver(n, self.t, 0);
+                }
+            }
+        }
         for hop in std::mem::take(&mut self.arriving_hops) {
             let r = &mut self.reward[hop.to as usize];
             *r = sat8(*r as i32 + hop.payload as i32);
@@ -444,25 +499,24 @@ impl Emulator {
         // 3. Inference.
         let bank = (self.t % self.banks as u64) as usize;
         let prog = self.prog;
-        self.cores.par_iter_mut().for_each(|core| {
-            let start = core.counters.instructions;
-            let ws = &mut core.wgtsum[bank];
-            let used = match &mut core.tier_b {
-                Some(b) => b.machine.run_core(
-                    &b.program,
-                    &b.settings,
-                    &mut b.memory,
-                    ws,
-                    &mut core.rng,
-                    &mut core.spikes,
-                    &mut core.faults,
-                    start,
-                ),
-                None => core.neurons.infer(&prog, ws, &mut core.rng, &mut core.spikes, start),
-            };
-            core.counters.instructions += used;
-            core.counters.spikes_out = core.spikes.len() as u64;
-        });
+        if let Some(relaxed) = self.relaxed.as_mut() {
+            let t = self.t;
+            for core in &mut self.cores {
+                let start = self.mapping.chunks[core.chunk].start;
+                core.wgtsum[bank].fill(0);
+                let mut cycle = core.counters.instructions;
+                for l in 0..core.neurons.len() {
+                    cycle += prog.instructions(core.neurons.bias[l] != 0) as u64;
+                    if relaxed.infer(start as usize + l, t, &mut core.rng) {
+                        core.spikes.push((l as u16, cycle));
+                    }
+                }
+                core.counters.instructions = cycle;
+                core.counters.spikes_out = core.spikes.len() as u64;
+            }
+        } else {
+            self.cores.par_iter_mut().for_each(|core| Self::infer_core(core, &prog, bank));
+        }
         for core in &mut self.cores {
             for f in core.faults.drain(..) {
                 out.faults.push(format!("core ({}, {}): {f}", core.coord.x, core.coord.y));
@@ -517,6 +571,16 @@ impl Emulator {
             self.cores[ci].counters.flits_out += flits;
             self.cores[ci].spikes = spikes;
         }
+        if let Some(relaxed) = self.relaxed.as_mut() {
+            let lif = out.spikes.iter().copied();
+            if relaxed.real() {
+                self.pending.extend(lif);
+            } else {
+                for n in lif {
+                    relaxed.deliver(n, self.t, 1);
+                }
+            }
+        }
         for hop in std::mem::take(&mut self.queued_hops) {
             let from = self.tables.chunk_of[hop.from as usize] as usize;
             let to = self.tables.chunk_of[hop.to as usize] as usize;
@@ -543,6 +607,27 @@ impl Emulator {
         out.counters = self.cores.iter().map(|c| c.counters).collect();
         self.t += 1;
         out
+    }
+
+    /// Phase 3 on one core with the integer models (Tier A or B).
+    fn infer_core(core: &mut Core, prog: &CoreProgram, bank: usize) {
+        let start = core.counters.instructions;
+        let ws = &mut core.wgtsum[bank];
+        let used = match &mut core.tier_b {
+            Some(b) => b.machine.run_core(
+                &b.program,
+                &b.settings,
+                &mut b.memory,
+                ws,
+                &mut core.rng,
+                &mut core.spikes,
+                &mut core.faults,
+                start,
+            ),
+            None => core.neurons.infer(prog, ws, &mut core.rng, &mut core.spikes, start),
+        };
+        core.counters.instructions += used;
+        core.counters.spikes_out = core.spikes.len() as u64;
     }
 
     /// Phase 2: every plastic synapse, from the traces and spike bits of step t − 1.

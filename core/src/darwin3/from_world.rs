@@ -31,6 +31,15 @@ pub fn network_of(world: &World) -> Result<SpikingNetwork, String> {
 /// step the vesicle hops along each synapse `(pre, post, count)`. Graph edge k is synapse k of
 /// the spiking network. In density mode the expected hops are rounded to whole vesicles.
 pub fn vesicle_traffic(world: &World, steps: u64) -> Result<VesicleTraffic, String> {
+    vesicle_traffic_with_progress(world, steps, &mut |_| {})
+}
+
+/// [`vesicle_traffic`], calling `progress(steps done)` every 64 steps and at the end.
+pub fn vesicle_traffic_with_progress(
+    world: &World,
+    steps: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<VesicleTraffic, String> {
     network_of(world)?;
     let mut copy = World::new(world.preset.clone(), world.mode(), &world.base_dir)
         .map_err(|e| e.to_string())?;
@@ -53,6 +62,10 @@ pub fn vesicle_traffic(world: &World, steps: u64) -> Result<VesicleTraffic, Stri
             })
             .collect();
         traffic.push(hops);
+        let done = traffic.len() as u64;
+        if done.is_multiple_of(64) || done == steps {
+            progress(done);
+        }
     }
     Ok(traffic)
 }

@@ -22,6 +22,7 @@ pub mod packet;
 pub mod placement;
 pub mod programs;
 pub mod quantise;
+pub mod relaxed;
 pub mod session;
 pub mod stdp;
 pub mod tables;

@@ -22,9 +22,17 @@
 //! | leak form | the chosen neuron model | `Clif`, the propagator form of the reference |
 //! | rounding | products floored (arithmetic shift) | symmetric round-half-away |
 //! | delay alignment | every projection delivers in one step | per-synapse delays honoured |
+//! | leak precision | Q0.8 leak factors (244/256 for e^(−1/20)) | exact e^(−dt/τ) |
+//! | saturation | 16-bit state and weight sums | unbounded |
+//! | LSB | v and I on the voltage grid (1/V mV), weights on the weight grid | f64 in mV |
+//! | refractory | a refractory neuron skips its program, dropping its input | I keeps integrating |
 //!
-//! What no switch removes (16-bit saturation, the Q0.8 leak factors, voltage and weight LSBs)
-//! stays visible as the residual gap.
+//! The last four run the inference on the relaxed numerics of [`super::relaxed`] (f64, Tier A:
+//! a session asking for Tier B runs Tier A then, [`SessionSettings::effective_tier`]); the
+//! schedule (routing, delays, the one-step host input offset) stays the chip's. With all eight
+//! removed the chip agrees with the reference spike for spike (`core/tests/darwin3_session.rs`
+//! on both shipped spiking presets). Leak form, leak precision and LSB change what the chip
+//! runs: [`SessionSettings::emu_config`] is the effective configuration.
 //!
 //! **Vesicles.** Given the vesicle traffic of a world (per step, the hops along synapses), each
 //! hop is sent with [`Emulator::hop_reward`]: a reward packet (2 flits) when the two neurons sit
@@ -35,13 +43,16 @@ use serde::Serialize;
 
 use super::arith::{Rounding, WEIGHT_WIDTHS};
 use super::emulator::{EmuConfig, Emulator, Tier};
-use super::geometry::{CoreCoord, GRID};
+use super::geometry::{
+    AXON_WORDS, CoreCoord, CoreKind, GRID, LITTLE_DENDRITE_WORDS, MAX_NEURONS_PER_CORE,
+};
 use super::mapping::{DelayMode, Mapping, MappingReport, RuleViolation, partition, validate};
 use super::mesh::{MeshModel, MeshSettings, MeshTotals};
 use super::neuron::NeuronModel;
 use super::packet::PacketClass;
 use super::placement::{Placement, place};
 use super::quantise::QuantScales;
+use super::relaxed::Relaxed;
 use crate::spiking::metrics::{Comparison, MetricOptions, compare};
 use crate::spiking::{LifReference, NeuronKind, SpikingNetwork};
 
@@ -62,6 +73,44 @@ pub struct Removed {
     pub rounding: bool,
     /// Honour every synapse's delay instead of the chip's one step per projection.
     pub delay_alignment: bool,
+    /// Exact leak factors e^(−dt/τ) instead of the Q0.8 ones (not the leak *form*).
+    #[serde(default)]
+    pub leak_precision: bool,
+    /// No 16-bit saturation of state and weight sums.
+    #[serde(default)]
+    pub saturation: bool,
+    /// Real-valued v, I and weights instead of the chip's voltage and weight LSB grid.
+    #[serde(default)]
+    pub lsb: bool,
+    /// The reference's refractory period: v held at v_reset while I keeps integrating,
+    /// instead of the chip's skipped program (whose weight sum is dropped).
+    #[serde(default)]
+    pub refractory: bool,
+}
+
+impl Removed {
+    /// Every source removed.
+    pub const ALL: Removed = Removed {
+        quantisation: true,
+        leak_form: true,
+        rounding: true,
+        delay_alignment: true,
+        leak_precision: true,
+        saturation: true,
+        lsb: true,
+        refractory: true,
+    };
+
+    /// The relaxed numerics these removals ask for (`None` when the integer chip suffices).
+    pub fn relaxed(&self) -> Option<Relaxed> {
+        let r = Relaxed {
+            exact_leak: self.leak_precision,
+            unbounded: self.saturation,
+            real: self.lsb,
+            refractory_integrates: self.refractory,
+        };
+        (r != Relaxed::default()).then_some(r)
+    }
 }
 
 /// What a session runs.
@@ -118,6 +167,12 @@ impl SessionSettings {
         Ok(())
     }
 
+    /// The tier that runs: the chosen one, or Tier A when a removal needs the relaxed numerics
+    /// (the interpreter runs only the chip's integer arithmetic).
+    pub fn effective_tier(&self) -> Tier {
+        if self.removed.relaxed().is_some() { Tier::A } else { self.tier }
+    }
+
     /// The emulator configuration these settings imply for `network` (the switches applied;
     /// the refractory counter is on when any neuron has a refractory period, as in the
     /// reference).
@@ -134,7 +189,8 @@ impl SessionSettings {
             rounding: if r.rounding { Rounding::SymmetricHalfAway } else { Rounding::Floor },
             delays: if r.delay_alignment { DelayMode::Queue } else { DelayMode::OneStep },
             seed: self.seed,
-            tier: self.tier,
+            tier: self.effective_tier(),
+            relaxed: r.relaxed(),
             ..EmuConfig::default()
         }
     }
@@ -229,11 +285,48 @@ pub struct Session {
     pub programs: Vec<(CoreCoord, String)>,
 }
 
+/// What the network needs of the chip and what the chip has ([`preflight`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Capacity {
+    /// On-chip chunks, one neuron core each.
+    pub cores_needed: usize,
+    /// Of those, the chunks whose dendrite words only a big core holds (> 2^13).
+    pub big_cores_needed: usize,
+    /// Neuron cores of the chip (575).
+    pub cores_available: usize,
+    /// Big neuron cores of the chip (287).
+    pub big_cores_available: usize,
+    /// Dendrite words of all chunks.
+    pub dendrite_words_needed: u64,
+    /// Dendrite words of the whole chip.
+    pub dendrite_words_available: u64,
+}
+
+impl std::fmt::Display for Capacity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} of {} neuron cores ({} of {} big), {} of {} dendrite words",
+            self.cores_needed,
+            self.cores_available,
+            self.big_cores_needed,
+            self.big_cores_available,
+            self.dendrite_words_needed,
+            self.dendrite_words_available
+        )
+    }
+}
+
 /// Everything about `network` and `settings` that can be checked before the reference, the
 /// vesicle traffic or the emulator runs: the settings ([`SessionSettings::check`]), the
-/// network's invariants, at least one LIF neuron, and its quantisation and chunking for the
-/// chosen model and weight width (cheap: one pass over the synapses).
-pub fn preflight(network: &SpikingNetwork, settings: &SessionSettings) -> Result<(), SessionError> {
+/// network's invariants, at least one LIF neuron, its quantisation and chunking for the
+/// chosen model and weight width (cheap: one pass over the synapses), and the chip's capacity:
+/// as many neuron cores as chunks, as many big cores as chunks that need one, and each chunk's
+/// axon words. Returns what the network needs and the chip has.
+pub fn preflight(
+    network: &SpikingNetwork,
+    settings: &SessionSettings,
+) -> Result<Capacity, SessionError> {
     let invalid = SessionError::Invalid;
     settings.check()?;
     network.check().map_err(invalid)?;
@@ -245,9 +338,60 @@ pub fn preflight(network: &SpikingNetwork, settings: &SessionSettings) -> Result
         )));
     }
     let map_cfg = settings.emu_config(network).map_config();
-    partition(network, &map_cfg).map_err(invalid)?;
-    Ok(())
+    let chunks = partition(network, &map_cfg).map_err(invalid)?;
+    let on_chip: Vec<_> = chunks.iter().filter(|c| !c.input).collect();
+    let cores = CoreCoord::neuron_cores();
+    let (all, big) =
+        cores.fold((0, 0), |(a, b), c| (a + 1, b + usize::from(c.kind() == CoreKind::Big)));
+    let capacity = Capacity {
+        cores_needed: on_chip.len(),
+        big_cores_needed: on_chip
+            .iter()
+            .filter(|c| c.dendrite_words > LITTLE_DENDRITE_WORDS)
+            .count(),
+        cores_available: all,
+        big_cores_available: big,
+        dendrite_words_needed: on_chip.iter().map(|c| c.dendrite_words as u64).sum(),
+        dendrite_words_available: CoreCoord::neuron_cores()
+            .map(|c| c.kind().dendrite_words() as u64)
+            .sum(),
+    };
+    if capacity.cores_needed > capacity.cores_available
+        || capacity.big_cores_needed > capacity.big_cores_available
+    {
+        return Err(invalid(format!(
+            "the network does not fit the chip: it needs {capacity} (at most \
+             {MAX_NEURONS_PER_CORE} neurons per core; a narrower weight width needs fewer \
+             dendrite words)"
+        )));
+    }
+    if let Some(c) = on_chip.iter().find(|c| c.axon_words > AXON_WORDS) {
+        return Err(invalid(format!(
+            "population `{}` (neurons {}..{}) needs {} axon words on one core, more than the \
+             {AXON_WORDS} a core has",
+            network.populations[c.population].name,
+            c.start,
+            c.start + c.len,
+            c.axon_words
+        )));
+    }
+    Ok(capacity)
 }
+
+/// Where a running session is, for progress reports: `phase` ("reference", "chip"), steps
+/// done and the total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// What runs: "reference" (the float reference) or "chip" (the emulator and the mesh).
+    pub phase: &'static str,
+    /// Steps done in this phase.
+    pub done: u64,
+    /// Steps of the phase.
+    pub total: u64,
+}
+
+/// Steps between two progress reports.
+const PROGRESS_EVERY: u64 = 64;
 
 /// Runs a session on `network` (see the module docs), after [`preflight`]. `vesicles`, when given, holds per step
 /// the vesicle hops to carry as reward packets (shorter than `steps` is fine).
@@ -255,6 +399,16 @@ pub fn run(
     network: &SpikingNetwork,
     settings: &SessionSettings,
     vesicles: Option<&VesicleTraffic>,
+) -> Result<Session, SessionError> {
+    run_with_progress(network, settings, vesicles, &mut |_| {})
+}
+
+/// [`run`], calling `progress` every few steps of the reference and of the chip.
+pub fn run_with_progress(
+    network: &SpikingNetwork,
+    settings: &SessionSettings,
+    vesicles: Option<&VesicleTraffic>,
+    progress: &mut dyn FnMut(Progress),
 ) -> Result<Session, SessionError> {
     let invalid = SessionError::Invalid;
     preflight(network, settings)?;
@@ -278,6 +432,9 @@ pub fn run(
             }
         }
         inputs_by_step.push(ins);
+        if (t + 1).is_multiple_of(PROGRESS_EVERY) || t + 1 == steps {
+            progress(Progress { phase: "reference", done: t + 1, total: steps });
+        }
     }
 
     // 2. Chunks, traffic, placement, validation.
@@ -367,6 +524,9 @@ pub fn run(
                 total.vesicle_packets += 1;
             }
         }
+        if (t + 1).is_multiple_of(PROGRESS_EVERY) || t + 1 == steps {
+            progress(Progress { phase: "chip", done: t + 1, total: steps });
+        }
     }
     let programs = cores
         .iter()
@@ -422,4 +582,169 @@ pub fn run(
         comparison,
         programs,
     })
+}
+
+/// One divergence source of [`Removed`], for naming and attribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+pub enum Source {
+    /// Weight quantisation (the chosen width).
+    Quantisation,
+    /// The leak form (the chosen model instead of `Clif`).
+    LeakForm,
+    /// Floored products.
+    Rounding,
+    /// One step per projection.
+    DelayAlignment,
+    /// Q0.8 leak factors.
+    LeakPrecision,
+    /// 16-bit saturation.
+    Saturation,
+    /// The voltage and weight LSBs.
+    Lsb,
+    /// The chip's refractory period (input dropped).
+    Refractory,
+}
+
+impl Source {
+    /// Every source, in the order the tab and `nvlab darwin3` list them.
+    pub const ALL: [Source; 8] = [
+        Source::Quantisation,
+        Source::LeakForm,
+        Source::Rounding,
+        Source::DelayAlignment,
+        Source::LeakPrecision,
+        Source::Saturation,
+        Source::Lsb,
+        Source::Refractory,
+    ];
+
+    /// Its name in `nvlab darwin3 --remove` (and in `metrics.json`).
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Source::Quantisation => "quantisation",
+            Source::LeakForm => "leak",
+            Source::Rounding => "rounding",
+            Source::DelayAlignment => "delay",
+            Source::LeakPrecision => "leak-precision",
+            Source::Saturation => "saturation",
+            Source::Lsb => "lsb",
+            Source::Refractory => "refractory",
+        }
+    }
+}
+
+impl Removed {
+    /// Whether `source` is removed.
+    pub fn get(&self, source: Source) -> bool {
+        match source {
+            Source::Quantisation => self.quantisation,
+            Source::LeakForm => self.leak_form,
+            Source::Rounding => self.rounding,
+            Source::DelayAlignment => self.delay_alignment,
+            Source::LeakPrecision => self.leak_precision,
+            Source::Saturation => self.saturation,
+            Source::Lsb => self.lsb,
+            Source::Refractory => self.refractory,
+        }
+    }
+
+    /// Sets whether `source` is removed.
+    pub fn set(&mut self, source: Source, removed: bool) {
+        let field = match source {
+            Source::Quantisation => &mut self.quantisation,
+            Source::LeakForm => &mut self.leak_form,
+            Source::Rounding => &mut self.rounding,
+            Source::DelayAlignment => &mut self.delay_alignment,
+            Source::LeakPrecision => &mut self.leak_precision,
+            Source::Saturation => &mut self.saturation,
+            Source::Lsb => &mut self.lsb,
+            Source::Refractory => &mut self.refractory,
+        };
+        *field = removed;
+    }
+}
+
+/// The headline agreement of one session (LIF neurons).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Fraction of LIF neurons whose trains are identical, spike for spike (1 = exact
+    /// agreement of the whole raster).
+    pub identical: f64,
+    /// Mean SPIKE-synchronisation (`None` without spikes).
+    pub spike_sync: Option<f64>,
+    /// Σ|n_emu − n_ref| / Σ n_ref (`None` without reference spikes).
+    pub count_error: Option<f64>,
+}
+
+impl Agreement {
+    /// The agreement of a finished session.
+    pub fn of(s: &Session) -> Self {
+        let m = &s.comparison.summary;
+        Self {
+            identical: if m.neurons == 0 {
+                1.0
+            } else {
+                m.identical_neurons as f64 / m.neurons as f64
+            },
+            spike_sync: m.mean_spike_sync,
+            count_error: m.relative_count_error,
+        }
+    }
+}
+
+/// How much of the gap one source causes: the agreement with only that source removed (from
+/// the settings' own removals: what removing it gains) and with every source but it removed
+/// (what it alone costs).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SourceAttribution {
+    /// The source.
+    pub source: Source,
+    /// The settings' removals plus this source.
+    pub only_removed: Agreement,
+    /// Every source removed but this one.
+    pub all_but: Agreement,
+}
+
+/// The gap attributed to each source (see [`attribute`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Attribution {
+    /// The settings as given.
+    pub baseline: Agreement,
+    /// Every source removed.
+    pub all_removed: Agreement,
+    /// One row per source of [`Source::ALL`].
+    pub sources: Vec<SourceAttribution>,
+}
+
+/// Attributes the gap between chip and reference to its sources: 2 + 2 × 8 sessions of
+/// `settings.steps` steps, without vesicle traffic (reward packets change no spike without
+/// learning). `progress(done, total)` is called after each session.
+pub fn attribute(
+    network: &SpikingNetwork,
+    settings: &SessionSettings,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Attribution, SessionError> {
+    let total = 2 + 2 * Source::ALL.len();
+    let mut done = 0;
+    let mut agreement = |removed: Removed| -> Result<Agreement, SessionError> {
+        let s = run(network, &SessionSettings { removed, ..*settings }, None)?;
+        done += 1;
+        progress(done, total);
+        Ok(Agreement::of(&s))
+    };
+    let baseline = agreement(settings.removed)?;
+    let all_removed = agreement(Removed::ALL)?;
+    let mut sources = Vec::with_capacity(Source::ALL.len());
+    for source in Source::ALL {
+        let mut only = settings.removed;
+        only.set(source, true);
+        let mut all_but = Removed::ALL;
+        all_but.set(source, false);
+        sources.push(SourceAttribution {
+            source,
+            only_removed: agreement(only)?,
+            all_but: agreement(all_but)?,
+        });
+    }
+    Ok(Attribution { baseline, all_removed, sources })
 }

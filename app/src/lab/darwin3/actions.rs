@@ -42,13 +42,27 @@ pub enum Darwin3Action {
     SelectNeuron(Option<u32>),
     /// Export a file (the app asks where).
     Export(Darwin3Export),
+    /// Attribute the gap to each divergence source ("attribute the gap"): rerun with
+    /// [`Darwin3Settings::attribution`] set, which runs 2 + 2 × 8 more sessions on the worker.
+    AttributeGap,
 }
 
 impl Darwin3Action {
     /// Applies a settings edit to `settings`; returns whether the action was one (selections,
-    /// reruns and exports leave the settings alone and return false).
+    /// reruns and exports leave the settings alone and return false). An edit of the run's
+    /// settings clears the attribution request (it belongs to the settings it was made for);
+    /// [`Darwin3Action::AttributeGap`] sets it.
     pub fn edit(&self, settings: &mut Darwin3Settings) -> bool {
+        settings.attribution = match self {
+            Darwin3Action::AttributeGap => true,
+            Darwin3Action::SetPlacement(_)
+            | Darwin3Action::SetDivergence { .. }
+            | Darwin3Action::SetWeightBits(_)
+            | Darwin3Action::SetNeuronModel(_) => false,
+            _ => settings.attribution,
+        };
         match *self {
+            Darwin3Action::AttributeGap => {}
             Darwin3Action::SetPlacement(p) => settings.placement = p,
             Darwin3Action::SetDivergence { source, removed } => {
                 settings.removed.set(source, removed)

@@ -11,14 +11,14 @@ use nv_core::darwin3::from_world::{network_of, vesicle_traffic};
 use nv_core::darwin3::links::Link;
 use nv_core::darwin3::neuron::NeuronModel as CoreModel;
 use nv_core::darwin3::placement::{AnnealSettings, Placement as CorePlacement};
-use nv_core::darwin3::session::{self, Removed, Session, SessionError, SessionSettings};
+use nv_core::darwin3::session::{self, Removed, Session, SessionError, SessionSettings, Source};
 use nv_core::darwin3::{CoreCoord, geometry};
 use nv_core::spiking::metrics::NeuronMetrics as CoreNeuronMetrics;
 
 use super::view::{
-    CoreView, Darwin3Settings, Darwin3View, LinkView, MappedChunk, MetricColumn, Metrics,
-    NeuronLabel, NeuronMetrics, NeuronModel, Placement, Rasters, Severity, StepTiming,
-    SummaryMetric, ValidationMessage, ValueFormat,
+    Agreement, CoreView, Darwin3Settings, Darwin3View, DivergenceSource, GapAttribution, LinkView,
+    MappedChunk, MetricColumn, Metrics, NeuronLabel, NeuronMetrics, NeuronModel, Placement,
+    Rasters, Severity, SourceShare, StepTiming, SummaryMetric, ValidationMessage, ValueFormat,
 };
 
 /// Steps a session in the lab runs (1 s of simulated time at dt = 1 ms).
@@ -50,13 +50,50 @@ pub fn session_settings(s: &Darwin3Settings, steps: u64, seed: u64) -> SessionSe
             CoreModel::AdaptiveLif { th_inc: ADAPTIVE_TH.0, th_sub: ADAPTIVE_TH.1 }
         }
     };
-    out.removed = Removed {
-        quantisation: s.removed.quantisation,
-        leak_form: s.removed.leak_form,
-        rounding: s.removed.rounding,
-        delay_alignment: s.removed.delay_alignment,
-    };
+    let mut removed = Removed::default();
+    for source in DivergenceSource::ALL {
+        removed.set(core_source(source), s.removed.removed(source));
+    }
+    out.removed = removed;
     out
+}
+
+/// The core's name of a panel source.
+pub fn core_source(s: DivergenceSource) -> Source {
+    match s {
+        DivergenceSource::Quantisation => Source::Quantisation,
+        DivergenceSource::LeakForm => Source::LeakForm,
+        DivergenceSource::Rounding => Source::Rounding,
+        DivergenceSource::DelayAlignment => Source::DelayAlignment,
+        DivergenceSource::LeakPrecision => Source::LeakPrecision,
+        DivergenceSource::Saturation => Source::Saturation,
+        DivergenceSource::Lsb => Source::Lsb,
+        DivergenceSource::Refractory => Source::Refractory,
+    }
+}
+
+fn agreement(a: &session::Agreement) -> Agreement {
+    Agreement { identical: a.identical, spike_sync: a.spike_sync, count_error: a.count_error }
+}
+
+/// The panel's attribution of a core attribution (rows in [`DivergenceSource::ALL`] order).
+pub fn attribution_view(a: &session::Attribution) -> GapAttribution {
+    let rows = DivergenceSource::ALL
+        .iter()
+        .filter_map(|&source| {
+            let row = a.sources.iter().find(|r| r.source == core_source(source))?;
+            Some(SourceShare {
+                source,
+                only_removed: agreement(&row.only_removed),
+                all_but: agreement(&row.all_but),
+            })
+        })
+        .collect();
+    GapAttribution {
+        baseline: agreement(&a.baseline),
+        all_removed: agreement(&a.all_removed),
+        rows,
+    }
 }
 
 /// A session running on a worker thread, or none.
@@ -134,7 +171,16 @@ pub fn run_view(
         Err(e) => return error_view(settings, &e),
     };
     match session::run(network, &core_settings, Some(&vesicles)) {
-        Ok(s) => view_of(&s, settings, started.elapsed().as_secs_f64()),
+        Ok(s) => {
+            let mut view = view_of(&s, settings, started.elapsed().as_secs_f64());
+            if settings.attribution {
+                match session::attribute(network, &core_settings, |_, _| {}) {
+                    Ok(a) => view.attribution = Some(attribution_view(&a)),
+                    Err(e) => view.status.push_str(&format!(" · no attribution: {e}")),
+                }
+            }
+            view
+        }
         Err(SessionError::Mapping(rules)) => {
             let mut v = error_view(settings, "the mapping breaks the chip's rules (below)");
             v.validation = rules
@@ -169,6 +215,7 @@ fn error_view(settings: Darwin3Settings, why: &str) -> Darwin3View {
         validation: Vec::new(),
         settings,
         status: format!("no emulation: {why}"),
+        attribution: None,
     }
 }
 
@@ -285,14 +332,24 @@ pub fn view_of(s: &Session, settings: Darwin3Settings, seconds: f64) -> Darwin3V
         validation,
         settings,
         status: format!(
-            "{steps} steps from rest · {} neurons on {} cores · {placement} · {}-bit weights · \
+            "{steps} steps from rest · {} neurons on {} cores · {placement} · {} · {} · \
              {} · {} vesicle packets · emulated in {seconds:.2} s",
             net.len(),
             s.cores.len(),
-            s.emu_config.w_bits,
+            if s.emu_config.relaxed.is_some_and(|r| r.real) {
+                "f64 weights".to_string()
+            } else {
+                format!("{}-bit weights", s.emu_config.w_bits)
+            },
             model_name(model),
+            match (s.emu_config.tier, s.emu_config.relaxed.is_some()) {
+                (_, true) => "Tier A on f64 (relaxed numerics)",
+                (nv_core::darwin3::emulator::Tier::B, false) => "Tier B (interpreter)",
+                (nv_core::darwin3::emulator::Tier::A, false) => "Tier A",
+            },
             s.cores.iter().map(|c| c.vesicle_packets).sum::<u64>()
         ),
+        attribution: None,
     }
 }
 
@@ -512,6 +569,34 @@ mod tests {
         assert_eq!(view.timing.makespan_cycles.len(), 1000);
         let emitted: u64 = view.rasters.emulated.iter().map(|t| t.len() as u64).sum();
         assert!(emitted > 0, "the emulated chip fires");
+    }
+
+    /// The attribution runs on the worker with the session: on spiking_feedforward with every
+    /// source removed but none attributed yet, the view says 100 % identical; asked for, it
+    /// has a row per source and the all-removed row agrees exactly.
+    #[test]
+    fn the_attribution_comes_with_the_session_when_asked_for() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../presets/spiking_feedforward.ron");
+        let world = World::load(&path, nv_core::Mode::Particle).expect("the preset loads");
+        let net = network_of(&world).expect("a spiking host");
+        let mut settings = Darwin3Settings {
+            removed: super::super::view::DivergenceSwitches::all(),
+            ..Darwin3Settings::default()
+        };
+        let view = run_view(&world, &net, settings);
+        assert!(view.attribution.is_none(), "not asked for");
+        let exact = view.metrics.summary.iter().find(|m| m.name == "exact agreement");
+        assert_eq!(exact.and_then(|m| m.value), Some(1.0), "{}", view.status);
+        assert!(view.status.contains("f64 weights · Clif · Tier A on f64"), "{}", view.status);
+        settings.removed = Default::default();
+        settings.attribution = true;
+        let view = run_view(&world, &net, settings);
+        let a = view.attribution.expect("asked for");
+        assert_eq!(a.rows.len(), DivergenceSource::ALL.len());
+        assert_eq!(a.all_removed.identical, 1.0);
+        assert_eq!(a.baseline.identical, 0.0);
+        assert!(view.status.contains("8-bit weights · LifMul · Tier B"), "{}", view.status);
     }
 
     #[test]

@@ -8,7 +8,9 @@ use eframe::egui::{self, Color32, RichText, Vec2};
 
 use super::actions::{Darwin3Action, Darwin3Export};
 use super::state::Darwin3PanelState;
-use super::view::{Darwin3View, DivergenceSource, NeuronModel, Placement, Severity, WEIGHT_BITS};
+use super::view::{
+    Darwin3View, DivergenceSource, NeuronModel, Placement, Severity, ValueFormat, WEIGHT_BITS,
+};
 use super::{core_details, makespan, mesh_map, metrics_table, rasters};
 
 /// The plain statement the panel always shows: what this emulation is and is not.
@@ -58,6 +60,7 @@ pub fn show(
         ui.label(RichText::new(&view.status).small().weak());
     }
     settings_strip(ui, view, state, &mut out);
+    attribution(ui, view, busy, &mut out);
     validation(ui, view);
     ui.separator();
 
@@ -153,7 +156,7 @@ fn settings_strip(
         ui.separator();
         ui.label("weights");
         egui::ComboBox::from_id_salt("darwin3_weight_bits")
-            .selected_text(format!("{} bit", draft.weight_bits))
+            .selected_text(draft.weight_text())
             .show_ui(ui, |ui| {
                 for bits in WEIGHT_BITS {
                     let picked =
@@ -165,10 +168,14 @@ fn settings_strip(
                 }
             })
             .response
-            .on_hover_text("Signed weight width per core (CR_QA[26:24]); the chip's default is 8.");
+            .on_hover_text(
+                "Signed weight width per core (CR_QA[26:24]); the chip's default is 8. The box \
+                 shows the weights the chip effectively runs with: removing weight \
+                 quantisation gives it 16-bit weights, removing the LSB too real-valued ones.",
+            );
         ui.label("model");
         egui::ComboBox::from_id_salt("darwin3_model")
-            .selected_text(draft.neuron_model.label())
+            .selected_text(draft.model_text())
             .show_ui(ui, |ui| {
                 for m in NeuronModel::ALL {
                     let picked = ui.selectable_label(draft.neuron_model == m, m.label());
@@ -177,7 +184,15 @@ fn settings_strip(
                         out.push(Darwin3Action::SetNeuronModel(m));
                     }
                 }
-            });
+            })
+            .response
+            .on_hover_text(
+                "The neuron program. The box shows the model the chip effectively runs: \
+                 removing the leak form runs Clif, the reference's current-based form.",
+            );
+        if let Some(text) = draft.arithmetic_text() {
+            ui.label(RichText::new(text).small().weak());
+        }
         ui.separator();
         let pending = *draft != view.settings;
         let text = if pending { "⟲ Rerun (settings changed)" } else { "⟲ Rerun" };
@@ -193,6 +208,77 @@ fn settings_strip(
             out.push(Darwin3Action::Export(Darwin3Export::MetricsCsv));
         }
     });
+}
+
+/// Header of the attribution table.
+pub const ATTRIBUTION_TITLE: &str = "where the gap comes from";
+
+/// The gap attributed to each source: a button that asks for it, then a table with, per
+/// source, the agreement with only that source removed (on top of the run's removals) and with
+/// every source but it removed.
+fn attribution(ui: &mut egui::Ui, view: &Darwin3View, busy: bool, out: &mut Vec<Darwin3Action>) {
+    egui::CollapsingHeader::new(ATTRIBUTION_TITLE)
+        .id_salt("darwin3_attribution")
+        .default_open(view.attribution.is_some())
+        .show(ui, |ui| {
+            let Some(a) = &view.attribution else {
+                ui.horizontal(|ui| {
+                    let button = ui.add_enabled(!busy, egui::Button::new("attribute the gap"));
+                    let tip = "Runs 2 + 2 × 8 more sessions on the worker: the run as set, every \
+                               source removed, and for each source only it removed and every \
+                               source but it removed.";
+                    if button.on_hover_text(tip).clicked() {
+                        out.push(Darwin3Action::AttributeGap);
+                    }
+                    ui.label(
+                        RichText::new("how much of the gap each divergence source causes")
+                            .small()
+                            .weak(),
+                    );
+                });
+                return;
+            };
+            let cell = |a: &super::view::Agreement| {
+                format!(
+                    "{} · {} · {}",
+                    ValueFormat::Percent.write(Some(a.identical)),
+                    ValueFormat::Percent.write(a.spike_sync),
+                    ValueFormat::Percent.write(a.count_error)
+                )
+            };
+            ui.label(
+                RichText::new(
+                    "Each cell: identical neurons (exact agreement) · SPIKE-sync · count error. \
+                     \"only removed\" adds the source to the run's removals (what removing it \
+                     gains); \"all but\" removes every other source (what it alone costs).",
+                )
+                .small()
+                .weak(),
+            );
+            egui::Grid::new("darwin3_attribution_grid").num_columns(3).striped(true).show(
+                ui,
+                |ui| {
+                    ui.label(RichText::new("source").strong());
+                    ui.label(RichText::new("only removed").strong());
+                    ui.label(RichText::new("all but").strong());
+                    ui.end_row();
+                    ui.label("run as set");
+                    ui.label(cell(&a.baseline));
+                    ui.label("");
+                    ui.end_row();
+                    for row in &a.rows {
+                        ui.label(row.source.label()).on_hover_text(row.source.explanation());
+                        ui.label(cell(&row.only_removed));
+                        ui.label(cell(&row.all_but));
+                        ui.end_row();
+                    }
+                    ui.label("every source removed");
+                    ui.label(cell(&a.all_removed));
+                    ui.label("");
+                    ui.end_row();
+                },
+            );
+        });
 }
 
 /// The mapping validator's messages, errors first.

@@ -30,6 +30,8 @@ pub struct Darwin3View {
     pub settings: Darwin3Settings,
     /// One line about the run, e.g. "mapped 3 populations onto 4 cores; 200 steps in 12 ms".
     pub status: String,
+    /// The gap attributed to each source, when asked for ([`Darwin3Settings::attribution`]).
+    pub attribution: Option<GapAttribution>,
 }
 
 /// One core (or virtual I/O tile) of the mapping, with its memory use and traffic counters.
@@ -288,15 +290,27 @@ pub enum DivergenceSource {
     Rounding,
     /// The one-step synaptic delay per projection of the chip.
     DelayAlignment,
+    /// The Q0.8 leak factors (e.g. 244/256 for e^(−1/20)).
+    LeakPrecision,
+    /// 16-bit saturation of the state and the weight sums.
+    Saturation,
+    /// The voltage and weight LSBs: v, I and weights on the chip's fixed-point grid.
+    Lsb,
+    /// The chip's refractory step, which drops its input.
+    Refractory,
 }
 
 impl DivergenceSource {
     /// Every source, in the order the panel shows them.
-    pub const ALL: [DivergenceSource; 4] = [
+    pub const ALL: [DivergenceSource; 8] = [
         DivergenceSource::Quantisation,
         DivergenceSource::LeakForm,
         DivergenceSource::Rounding,
         DivergenceSource::DelayAlignment,
+        DivergenceSource::LeakPrecision,
+        DivergenceSource::Saturation,
+        DivergenceSource::Lsb,
+        DivergenceSource::Refractory,
     ];
 
     /// Its name on the switch.
@@ -306,6 +320,10 @@ impl DivergenceSource {
             DivergenceSource::LeakForm => "leak form",
             DivergenceSource::Rounding => "rounding",
             DivergenceSource::DelayAlignment => "delay alignment",
+            DivergenceSource::LeakPrecision => "leak precision",
+            DivergenceSource::Saturation => "saturation",
+            DivergenceSource::Lsb => "LSB",
+            DivergenceSource::Refractory => "refractory",
         }
     }
 
@@ -332,7 +350,40 @@ impl DivergenceSource {
                  synapse's delay. Removing it keeps one weight-sum bank per delay, so every \
                  spike arrives after its own delay as in the reference."
             }
+            DivergenceSource::LeakPrecision => {
+                "The chip's leak factors are Q0.8 fractions, round(256·e^(−dt/τ))/256, e.g. \
+                 244/256 = 0.953 for e^(−1/20) = 0.951. Removing it uses the exact factors \
+                 (on f64 arithmetic; not the leak form, which is its own switch)."
+            }
+            DivergenceSource::Saturation => {
+                "The chip's state and weight sums are 16-bit and saturate. Removing it lifts \
+                 the bound (on f64 arithmetic)."
+            }
+            DivergenceSource::Lsb => {
+                "The chip holds v and I on a fixed-point grid (1 LSB = 1/V mV, V mapping the \
+                 largest threshold to 2^14) and adds weights on the weight grid. Removing it \
+                 runs v, I and the weights in f64 mV with the reference's own expressions; a \
+                 weight whose step is one LSB becomes exact (a coarser step is quantisation). \
+                 Rounding has no effect then."
+            }
+            DivergenceSource::Refractory => {
+                "A refractory neuron on the chip skips its program, so the input of that step \
+                 is dropped and I does not decay; the reference holds v at v_reset while I \
+                 keeps decaying and integrating. Removing it gives the chip the reference's \
+                 refractory step (on f64 arithmetic)."
+            }
         }
+    }
+
+    /// Whether removing it runs the inference on f64 (Tier A) instead of the chip's integers.
+    pub fn relaxes_arithmetic(self) -> bool {
+        matches!(
+            self,
+            DivergenceSource::LeakPrecision
+                | DivergenceSource::Saturation
+                | DivergenceSource::Lsb
+                | DivergenceSource::Refractory
+        )
     }
 }
 
@@ -347,6 +398,14 @@ pub struct DivergenceSwitches {
     pub rounding: bool,
     /// Delay alignment removed.
     pub delay_alignment: bool,
+    /// Leak precision (the Q0.8 factors) removed.
+    pub leak_precision: bool,
+    /// 16-bit saturation removed.
+    pub saturation: bool,
+    /// The voltage and weight LSBs removed.
+    pub lsb: bool,
+    /// The chip's refractory step removed.
+    pub refractory: bool,
 }
 
 impl DivergenceSwitches {
@@ -357,7 +416,20 @@ impl DivergenceSwitches {
             DivergenceSource::LeakForm => self.leak_form,
             DivergenceSource::Rounding => self.rounding,
             DivergenceSource::DelayAlignment => self.delay_alignment,
+            DivergenceSource::LeakPrecision => self.leak_precision,
+            DivergenceSource::Saturation => self.saturation,
+            DivergenceSource::Lsb => self.lsb,
+            DivergenceSource::Refractory => self.refractory,
         }
+    }
+
+    /// Every source removed.
+    pub fn all() -> Self {
+        let mut s = Self::default();
+        for source in DivergenceSource::ALL {
+            s.set(source, true);
+        }
+        s
     }
 
     /// Sets whether `source` is removed.
@@ -367,6 +439,10 @@ impl DivergenceSwitches {
             DivergenceSource::LeakForm => &mut self.leak_form,
             DivergenceSource::Rounding => &mut self.rounding,
             DivergenceSource::DelayAlignment => &mut self.delay_alignment,
+            DivergenceSource::LeakPrecision => &mut self.leak_precision,
+            DivergenceSource::Saturation => &mut self.saturation,
+            DivergenceSource::Lsb => &mut self.lsb,
+            DivergenceSource::Refractory => &mut self.refractory,
         };
         *field = removed;
     }
@@ -416,6 +492,9 @@ pub struct Darwin3Settings {
     pub weight_bits: u8,
     /// The neuron model the cores run.
     pub neuron_model: NeuronModel,
+    /// Also attribute the gap to each source ([`GapAttribution`]: 2 + 2 × 8 more sessions on
+    /// the worker); set by "attribute the gap", cleared by any other edit.
+    pub attribution: bool,
 }
 
 impl Default for Darwin3Settings {
@@ -425,8 +504,89 @@ impl Default for Darwin3Settings {
             removed: DivergenceSwitches::default(),
             weight_bits: 8,
             neuron_model: NeuronModel::default(),
+            attribution: false,
         }
     }
+}
+
+impl Darwin3Settings {
+    /// The weights the chip effectively runs with, and why when that is not the chosen
+    /// width, e.g. "16 bit (weight quantisation removed; chosen: 8 bit)".
+    pub fn weight_text(&self) -> String {
+        let b = self.weight_bits;
+        let r = &self.removed;
+        match (r.quantisation, r.lsb) {
+            (true, true) => format!("f64 (weight quantisation and LSB removed; chosen: {b} bit)"),
+            (true, false) if b != 16 => {
+                format!("16 bit (weight quantisation removed; chosen: {b} bit)")
+            }
+            (false, true) if b == 16 => format!("f64 (weight LSB removed; chosen: {b} bit)"),
+            (false, true) => format!("{b} bit grid, f64 sums (LSB removed)"),
+            _ => format!("{b} bit"),
+        }
+    }
+
+    /// The neuron model the chip effectively runs, and why when that is not the chosen one,
+    /// e.g. "Clif (leak form removed; chosen: LifMul)".
+    pub fn model_text(&self) -> String {
+        let m = self.neuron_model;
+        if self.removed.leak_form && m != NeuronModel::Clif {
+            format!("Clif (leak form removed; chosen: {})", m.label())
+        } else {
+            m.label().to_string()
+        }
+    }
+
+    /// The arithmetic the chip effectively runs when a removed source relaxes it (`None`: the
+    /// chip's integers), e.g. "arithmetic: f64 on the chip's schedule (leak precision, LSB
+    /// removed) · Tier A".
+    pub fn arithmetic_text(&self) -> Option<String> {
+        let relaxed: Vec<&str> = DivergenceSource::ALL
+            .iter()
+            .filter(|s| s.relaxes_arithmetic() && self.removed.removed(**s))
+            .map(|s| s.label())
+            .collect();
+        (!relaxed.is_empty()).then(|| {
+            format!(
+                "arithmetic: f64 on the chip's schedule ({} removed) · Tier A (the interpreter \
+                 runs only the chip's integers)",
+                relaxed.join(", ")
+            )
+        })
+    }
+}
+
+/// The headline agreement of one session.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Agreement {
+    /// Fraction of LIF neurons whose trains are identical (1 = exact agreement).
+    pub identical: f64,
+    /// Mean SPIKE-synchronisation.
+    pub spike_sync: Option<f64>,
+    /// Relative spike-count error Σ|n_emu − n_ref| / Σ n_ref.
+    pub count_error: Option<f64>,
+}
+
+/// One source's share of the gap.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SourceShare {
+    /// The source.
+    pub source: DivergenceSource,
+    /// The run's removals plus this source: what removing it gains.
+    pub only_removed: Agreement,
+    /// Every source removed but this one: what it alone costs.
+    pub all_but: Agreement,
+}
+
+/// How much of the gap each source causes, for the settings of the run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GapAttribution {
+    /// The run as set.
+    pub baseline: Agreement,
+    /// Every source removed.
+    pub all_removed: Agreement,
+    /// One row per source, in [`DivergenceSource::ALL`] order.
+    pub rows: Vec<SourceShare>,
 }
 
 impl Default for CoreView {
@@ -531,9 +691,33 @@ mod tests {
                 quantisation: true,
                 leak_form: true,
                 rounding: true,
-                delay_alignment: true
+                delay_alignment: true,
+                leak_precision: true,
+                saturation: true,
+                lsb: true,
+                refractory: true,
             }
         );
+        assert_eq!(s, DivergenceSwitches::all());
+    }
+
+    #[test]
+    fn effective_settings_say_why_they_differ_from_the_chosen_ones() {
+        let mut s = Darwin3Settings::default();
+        assert_eq!((s.weight_text(), s.model_text()), ("8 bit".into(), "LifMul".into()));
+        assert_eq!(s.arithmetic_text(), None);
+        s.removed.quantisation = true;
+        s.removed.leak_form = true;
+        assert_eq!(s.weight_text(), "16 bit (weight quantisation removed; chosen: 8 bit)");
+        assert_eq!(s.model_text(), "Clif (leak form removed; chosen: LifMul)");
+        s.removed.lsb = true;
+        s.removed.saturation = true;
+        assert_eq!(s.weight_text(), "f64 (weight quantisation and LSB removed; chosen: 8 bit)");
+        let a = s.arithmetic_text().expect("relaxed");
+        assert!(a.contains("(saturation, LSB removed)") && a.contains("Tier A"), "{a}");
+        s.weight_bits = 16;
+        s.removed = DivergenceSwitches { quantisation: true, ..Default::default() };
+        assert_eq!(s.weight_text(), "16 bit", "chosen and effective agree");
     }
 
     #[test]
