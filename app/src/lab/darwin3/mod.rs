@@ -16,8 +16,10 @@ pub mod metrics_table;
 pub mod panel;
 pub mod rasters;
 pub mod state;
+pub mod tab;
 pub mod view;
 
 pub use actions::{Darwin3Action, Darwin3Export};
 pub use state::Darwin3PanelState;
+pub use tab::Darwin3Tab;
 pub use view::Darwin3View;
