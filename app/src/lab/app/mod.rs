@@ -29,7 +29,7 @@ use super::LabOptions;
 use super::command::AppCommand;
 use super::darwin3::{Darwin3PanelState, Darwin3Tab, Darwin3View};
 use super::files::{self, FileState};
-use super::panels::{self, PanelCx, RIGHT_TABS, library::Card, network::VesicleDraw};
+use super::panels::{self, CENTRAL_TABS, PanelCx, RIGHT_TABS, library::Card, network::VesicleDraw};
 use super::sim::Simulation;
 use crate::presets::PresetFolders;
 
@@ -251,6 +251,7 @@ impl eframe::App for LabApp {
             cards: (&self.cards, &self.my_cards),
             recent: &mut self.state.recent,
             seed_text: &mut self.seed_text,
+            darwin3: &mut self.darwin3,
             readout: panels::top_bar::Readout {
                 fps: self.fps,
                 renderer: &self.renderer.0,
@@ -304,19 +305,16 @@ impl eframe::App for LabApp {
                 }
             );
             let title = format!("{}{title}", files::marker(&self.sim));
+            let central_tab = &mut self.state.central_tab;
             ui.horizontal(|ui| {
-                let tab = &mut self.state.central_tab;
-                ui.selectable_value(tab, CentralTab::Network, "Network");
-                ui.selectable_value(tab, CentralTab::Darwin3, "Darwin3")
-                    .on_hover_text("The network mapped onto an emulated Darwin3 chip");
+                for (tab, label, tip, _) in CENTRAL_TABS {
+                    ui.selectable_value(central_tab, tab, label).on_hover_text(tip);
+                }
                 ui.label(RichText::new(title).small().weak());
             });
             messages(ui, &mut self.error, &mut self.notice);
-            match self.state.central_tab {
-                CentralTab::Network => panels::network::show(ui, &mut cx),
-                CentralTab::Darwin3 => {
-                    self.darwin3.show(ui);
-                }
+            if let Some((.., draw)) = CENTRAL_TABS.iter().find(|(tab, ..)| tab == central_tab) {
+                draw(ui, &mut cx);
             }
         });
         self.help(&ctx);

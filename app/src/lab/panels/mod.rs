@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Color32};
 
-use crate::lab::app::RightTab;
+use crate::lab::app::{CentralTab, RightTab};
 use crate::lab::command::AppCommand;
 use crate::lab::sim::Simulation;
 
@@ -40,6 +40,8 @@ pub struct PanelCx<'a> {
     pub seed_text: &'a mut String,
     /// The top bar's readout (frame rate, renderer, why the GPU engine cannot be chosen).
     pub readout: top_bar::Readout<'a>,
+    /// The Darwin3 tab's run, state and worker.
+    pub darwin3: &'a mut crate::lab::darwin3::Darwin3Tab,
 }
 
 /// A tab's drawing function.
@@ -58,3 +60,15 @@ pub fn species_color(world: &nv_core::World, k: usize) -> Color32 {
     let [r, g, b] = world.species.get(k).map_or([200, 200, 200], |s| s.color);
     Color32::from_rgb(r, g, b)
 }
+
+/// The Darwin3 tab's drawing function.
+fn darwin3(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
+    cx.darwin3.show(ui);
+}
+
+/// The tabs of the central area, in order: which, its label, its hover text, what draws it.
+/// Adding a tab is one line here, a variant of [`CentralTab`] and its file.
+pub const CENTRAL_TABS: [(CentralTab, &str, &str, TabFn); 2] = [
+    (CentralTab::Network, "Network", "The network and its vesicles", network::show),
+    (CentralTab::Darwin3, "Darwin3", "The network mapped onto an emulated Darwin3 chip", darwin3),
+];
