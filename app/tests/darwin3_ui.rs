@@ -10,6 +10,7 @@ use eframe::egui::{self, Pos2, Rect};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use nv_core::darwin3::CoreCoord;
+use nv_lab::lab::darwin3::view::SourceText as _;
 use nv_lab::lab::darwin3::view::{
     Agreement, CoreView, Darwin3Settings, DivergenceSource, GapAttribution, LinkView, MappedChunk,
     MetricColumn, Metrics, NeuronLabel, NeuronMetrics, Rasters, Severity, SourceShare, StepTiming,
@@ -381,7 +382,7 @@ fn the_dropdowns_show_the_effective_settings_and_why() {
     assert!(h.query_by_value("8 bit").is_none(), "the chosen width alone is not shown");
     assert!(h.query_by_label_contains("arithmetic: f64").is_none(), "integer arithmetic");
     let mut v = view();
-    v.settings.removed = nv_lab::lab::darwin3::view::DivergenceSwitches::all();
+    v.settings.removed = nv_lab::lab::darwin3::view::DivergenceSwitches::ALL;
     let h = harness(Some(v));
     assert!(h.query_by_value("f64 (weight quantisation and LSB removed; chosen: 8 bit)").is_some());
     let arithmetic = "arithmetic: f64 on the chip's schedule (leak precision, saturation, LSB, \

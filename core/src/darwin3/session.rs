@@ -618,6 +618,15 @@ impl Source {
         Source::Refractory,
     ];
 
+    /// Whether removing it runs the chip's inference on f64 (the relaxed numerics, Tier A)
+    /// instead of its integers.
+    pub fn relaxes_arithmetic(self) -> bool {
+        matches!(
+            self,
+            Source::LeakPrecision | Source::Saturation | Source::Lsb | Source::Refractory
+        )
+    }
+
     /// Its name in `nvlab darwin3 --remove` (and in `metrics.json`).
     pub fn cli_name(self) -> &'static str {
         match self {

@@ -160,28 +160,25 @@ impl LabApp {
     /// Applies a File-menu command (`files::apply`) and what it asks of the window: a message,
     /// text for the clipboard, a pasted world (installed as a loaded one is).
     fn file_command(&mut self, cmd: AppCommand, ctx: &egui::Context) {
-        let mut lab = files::Lab {
+        let fx = self.with_files(|lab| files::apply(cmd, lab));
+        self.file_effects(fx, ctx);
+    }
+
+    /// Runs `f` on the parts of the lab that file commands read and change.
+    fn with_files<R>(&mut self, f: impl FnOnce(&mut files::Lab<'_>) -> R) -> R {
+        f(&mut files::Lab {
             sim: &mut self.sim,
             files: &mut self.files,
             recent: &mut self.state.recent,
             commands: &mut self.commands,
             folders: &self.folders,
-        };
-        let fx = files::apply(cmd, &mut lab);
-        self.file_effects(fx, ctx);
+        })
     }
 
     /// Takes a file dialog's answer when it came (the dialogs run on their own threads and
     /// never block the window); while one is open the window looks again ten times a second.
     pub(super) fn poll_dialog(&mut self, ctx: &egui::Context) {
-        let mut lab = files::Lab {
-            sim: &mut self.sim,
-            files: &mut self.files,
-            recent: &mut self.state.recent,
-            commands: &mut self.commands,
-            folders: &self.folders,
-        };
-        let fx = files::poll_dialog(&mut lab);
+        let fx = self.with_files(files::poll_dialog);
         self.file_effects(fx, ctx);
         if self.files.dialog.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));

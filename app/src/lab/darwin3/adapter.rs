@@ -11,7 +11,7 @@ use nv_core::darwin3::from_world::{network_of, vesicle_traffic};
 use nv_core::darwin3::links::Link;
 use nv_core::darwin3::neuron::NeuronModel as CoreModel;
 use nv_core::darwin3::placement::{AnnealSettings, Placement as CorePlacement};
-use nv_core::darwin3::session::{self, Removed, Session, SessionError, SessionSettings, Source};
+use nv_core::darwin3::session::{self, Session, SessionError, SessionSettings};
 use nv_core::darwin3::{CoreCoord, geometry};
 use nv_core::spiking::metrics::NeuronMetrics as CoreNeuronMetrics;
 
@@ -50,26 +50,8 @@ pub fn session_settings(s: &Darwin3Settings, steps: u64, seed: u64) -> SessionSe
             CoreModel::AdaptiveLif { th_inc: ADAPTIVE_TH.0, th_sub: ADAPTIVE_TH.1 }
         }
     };
-    let mut removed = Removed::default();
-    for source in DivergenceSource::ALL {
-        removed.set(core_source(source), s.removed.removed(source));
-    }
-    out.removed = removed;
+    out.removed = s.removed;
     out
-}
-
-/// The core's name of a panel source.
-pub fn core_source(s: DivergenceSource) -> Source {
-    match s {
-        DivergenceSource::Quantisation => Source::Quantisation,
-        DivergenceSource::LeakForm => Source::LeakForm,
-        DivergenceSource::Rounding => Source::Rounding,
-        DivergenceSource::DelayAlignment => Source::DelayAlignment,
-        DivergenceSource::LeakPrecision => Source::LeakPrecision,
-        DivergenceSource::Saturation => Source::Saturation,
-        DivergenceSource::Lsb => Source::Lsb,
-        DivergenceSource::Refractory => Source::Refractory,
-    }
 }
 
 fn agreement(a: &session::Agreement) -> Agreement {
@@ -81,7 +63,7 @@ pub fn attribution_view(a: &session::Attribution) -> GapAttribution {
     let rows = DivergenceSource::ALL
         .iter()
         .filter_map(|&source| {
-            let row = a.sources.iter().find(|r| r.source == core_source(source))?;
+            let row = a.sources.iter().find(|r| r.source == source)?;
             Some(SourceShare {
                 source,
                 only_removed: agreement(&row.only_removed),
@@ -581,7 +563,7 @@ mod tests {
         let world = World::load(&path, nv_core::Mode::Particle).expect("the preset loads");
         let net = network_of(&world).expect("a spiking host");
         let mut settings = Darwin3Settings {
-            removed: super::super::view::DivergenceSwitches::all(),
+            removed: super::super::view::DivergenceSwitches::ALL,
             ..Darwin3Settings::default()
         };
         let view = run_view(&world, &net, settings);

@@ -8,6 +8,7 @@ use eframe::egui::{self, Color32, RichText, Vec2};
 
 use super::actions::{Darwin3Action, Darwin3Export};
 use super::state::Darwin3PanelState;
+use super::view::SourceText as _;
 use super::view::{
     Darwin3View, DivergenceSource, NeuronModel, Placement, Severity, ValueFormat, WEIGHT_BITS,
 };
@@ -143,7 +144,7 @@ fn settings_strip(
              reference (DARWIN3.md §4.10), so you can see how much of the gap it explains.",
         );
         for source in DivergenceSource::ALL {
-            let mut removed = draft.removed.removed(source);
+            let mut removed = draft.removed.get(source);
             let changed = ui
                 .checkbox(&mut removed, source.label())
                 .on_hover_text(source.explanation())

@@ -279,42 +279,21 @@ impl Placement {
 }
 
 /// A source of divergence between the emulation and the float reference (DARWIN3.md §4.10)
-/// that the user can remove, to see how much of the gap it explains.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DivergenceSource {
-    /// 8-bit (or the chosen width) weights with a per-layer scale.
-    Quantisation,
-    /// A shift or Q0.8 multiplier leak instead of the exact exponential.
-    LeakForm,
-    /// The rounding mode of the fixed-point products and 16-bit saturation.
-    Rounding,
-    /// The one-step synaptic delay per projection of the chip.
-    DelayAlignment,
-    /// The Q0.8 leak factors (e.g. 244/256 for e^(−1/20)).
-    LeakPrecision,
-    /// 16-bit saturation of the state and the weight sums.
-    Saturation,
-    /// The voltage and weight LSBs: v, I and weights on the chip's fixed-point grid.
-    Lsb,
-    /// The chip's refractory step, which drops its input.
-    Refractory,
+/// that the user can remove, to see how much of the gap it explains: nv_core's own
+/// [`Source`](nv_core::darwin3::session::Source), named and explained for the panel by
+/// [`SourceText`].
+pub use nv_core::darwin3::session::Source as DivergenceSource;
+
+/// How the panel names and explains a divergence source.
+pub trait SourceText {
+    /// Its name on the switch.
+    fn label(self) -> &'static str;
+    /// What the divergence is and what removing it does (the switch's tooltip).
+    fn explanation(self) -> &'static str;
 }
 
-impl DivergenceSource {
-    /// Every source, in the order the panel shows them.
-    pub const ALL: [DivergenceSource; 8] = [
-        DivergenceSource::Quantisation,
-        DivergenceSource::LeakForm,
-        DivergenceSource::Rounding,
-        DivergenceSource::DelayAlignment,
-        DivergenceSource::LeakPrecision,
-        DivergenceSource::Saturation,
-        DivergenceSource::Lsb,
-        DivergenceSource::Refractory,
-    ];
-
-    /// Its name on the switch.
-    pub fn label(self) -> &'static str {
+impl SourceText for DivergenceSource {
+    fn label(self) -> &'static str {
         match self {
             DivergenceSource::Quantisation => "weight quantisation",
             DivergenceSource::LeakForm => "leak form",
@@ -327,8 +306,7 @@ impl DivergenceSource {
         }
     }
 
-    /// What the divergence is and what removing it does (the switch's tooltip).
-    pub fn explanation(self) -> &'static str {
+    fn explanation(self) -> &'static str {
         match self {
             DivergenceSource::Quantisation => {
                 "The chip stores weights as signed integers of the chosen width (8 bits by \
@@ -374,79 +352,11 @@ impl DivergenceSource {
             }
         }
     }
-
-    /// Whether removing it runs the inference on f64 (Tier A) instead of the chip's integers.
-    pub fn relaxes_arithmetic(self) -> bool {
-        matches!(
-            self,
-            DivergenceSource::LeakPrecision
-                | DivergenceSource::Saturation
-                | DivergenceSource::Lsb
-                | DivergenceSource::Refractory
-        )
-    }
 }
 
-/// Which divergence sources are removed (true: the emulator imitates the reference there).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct DivergenceSwitches {
-    /// Weight quantisation removed.
-    pub quantisation: bool,
-    /// Leak form removed.
-    pub leak_form: bool,
-    /// Rounding and saturation removed.
-    pub rounding: bool,
-    /// Delay alignment removed.
-    pub delay_alignment: bool,
-    /// Leak precision (the Q0.8 factors) removed.
-    pub leak_precision: bool,
-    /// 16-bit saturation removed.
-    pub saturation: bool,
-    /// The voltage and weight LSBs removed.
-    pub lsb: bool,
-    /// The chip's refractory step removed.
-    pub refractory: bool,
-}
-
-impl DivergenceSwitches {
-    /// Whether `source` is removed.
-    pub fn removed(&self, source: DivergenceSource) -> bool {
-        match source {
-            DivergenceSource::Quantisation => self.quantisation,
-            DivergenceSource::LeakForm => self.leak_form,
-            DivergenceSource::Rounding => self.rounding,
-            DivergenceSource::DelayAlignment => self.delay_alignment,
-            DivergenceSource::LeakPrecision => self.leak_precision,
-            DivergenceSource::Saturation => self.saturation,
-            DivergenceSource::Lsb => self.lsb,
-            DivergenceSource::Refractory => self.refractory,
-        }
-    }
-
-    /// Every source removed.
-    pub fn all() -> Self {
-        let mut s = Self::default();
-        for source in DivergenceSource::ALL {
-            s.set(source, true);
-        }
-        s
-    }
-
-    /// Sets whether `source` is removed.
-    pub fn set(&mut self, source: DivergenceSource, removed: bool) {
-        let field = match source {
-            DivergenceSource::Quantisation => &mut self.quantisation,
-            DivergenceSource::LeakForm => &mut self.leak_form,
-            DivergenceSource::Rounding => &mut self.rounding,
-            DivergenceSource::DelayAlignment => &mut self.delay_alignment,
-            DivergenceSource::LeakPrecision => &mut self.leak_precision,
-            DivergenceSource::Saturation => &mut self.saturation,
-            DivergenceSource::Lsb => &mut self.lsb,
-            DivergenceSource::Refractory => &mut self.refractory,
-        };
-        *field = removed;
-    }
-}
+/// Which divergence sources are removed (true: the emulator imitates the reference there):
+/// nv_core's own [`Removed`](nv_core::darwin3::session::Removed).
+pub use nv_core::darwin3::session::Removed as DivergenceSwitches;
 
 /// The emulator's built-in neuron models (DARWIN3.md §4.5, tier A).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -543,7 +453,7 @@ impl Darwin3Settings {
     pub fn arithmetic_text(&self) -> Option<String> {
         let relaxed: Vec<&str> = DivergenceSource::ALL
             .iter()
-            .filter(|s| s.relaxes_arithmetic() && self.removed.removed(**s))
+            .filter(|s| s.relaxes_arithmetic() && self.removed.get(**s))
             .map(|s| s.label())
             .collect();
         (!relaxed.is_empty()).then(|| {
@@ -681,9 +591,9 @@ mod tests {
     fn switches_set_and_read_each_source() {
         let mut s = DivergenceSwitches::default();
         for source in DivergenceSource::ALL {
-            assert!(!s.removed(source));
+            assert!(!s.get(source));
             s.set(source, true);
-            assert!(s.removed(source));
+            assert!(s.get(source));
         }
         assert_eq!(
             s,
@@ -698,7 +608,7 @@ mod tests {
                 refractory: true,
             }
         );
-        assert_eq!(s, DivergenceSwitches::all());
+        assert_eq!(s, DivergenceSwitches::ALL);
     }
 
     #[test]
