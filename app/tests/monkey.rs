@@ -17,7 +17,7 @@ mod common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use common::{lab, preset};
+use common::{SplitMix, lab, preset};
 use eframe::egui::{self, Key, Modifiers, accesskit::Role};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
@@ -30,20 +30,12 @@ const DEFAULT_SEED: u64 = 0x5eed_2026;
 /// Actions per preset and mode when `NV_MONKEY_ACTIONS` is not set.
 const DEFAULT_ACTIONS: usize = 40;
 
-/// A small, seeded generator (splitmix64): the same seed, the same actions.
-struct Monkey(u64);
+/// The monkey: a seeded generator of actions.
+struct Monkey(SplitMix);
 
 impl Monkey {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        self.0.below(n)
     }
 
     /// Something a careless user types: numbers of every size and sign, non-numbers, text with
@@ -175,7 +167,7 @@ fn run(file: &str, mode: Mode, seed: u64, actions: usize) {
         let mut h = lab(preset(file));
         h.state_mut().queue(AppCommand::SetMode(mode));
         h.run_steps(2);
-        let mut monkey = Monkey(seed ^ (file.len() as u64) << 8 ^ mode as u64);
+        let mut monkey = Monkey(SplitMix(seed ^ (file.len() as u64) << 8 ^ mode as u64));
         for i in 0..actions {
             let did = act(&mut h, &mut monkey);
             if std::env::var_os("NV_MONKEY_VERBOSE").is_some() {

@@ -9,10 +9,14 @@
 //! variant name swapped for another known one, a field's line deleted or duplicated, a list
 //! element duplicated, the text cut short, a stray character inserted.
 
+mod common;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::SplitMix;
 
 /// The seed when `NV_FUZZ_SEED` is not set.
 const DEFAULT_SEED: u64 = 0xf022_2026;
@@ -22,23 +26,6 @@ const DEFAULT_CASES: usize = 400;
 const TIMEOUT: Duration = Duration::from_secs(30);
 /// Each child's address-space limit, in KiB (`ulimit -v`): 6 GiB.
 const MEMORY_KIB: u64 = 6 * 1024 * 1024;
-
-/// splitmix64: the same seed, the same cases.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Variant names of the preset format, any of which may be swapped for another.
 const VARIANTS: [&str; 22] = [
@@ -114,7 +101,7 @@ fn numbers(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// One structure-aware mutation of `text`, and what it did.
-fn mutate(text: &str, rng: &mut Rng) -> (String, String) {
+fn mutate(text: &str, rng: &mut SplitMix) -> (String, String) {
     let lines: Vec<&str> = text.lines().collect();
     match rng.below(7) {
         0 | 1 => {
@@ -234,7 +221,7 @@ fn mutated_presets_never_crash_hang_or_lose_their_place() {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("preset_fuzz");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a folder for the cases");
-    let mut rng = Rng(seed);
+    let mut rng = SplitMix(seed);
     let (mut rejected, mut ran) = (0, 0);
     for case in 0..cases {
         let source = &shipped[rng.below(shipped.len())];
