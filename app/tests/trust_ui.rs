@@ -145,6 +145,9 @@ fn the_darwin3_tab_maps_without_waiting_for_input() {
     assert!(h.state().darwin3_view().is_some(), "the mapping arrived");
     assert!(!h.state().darwin3_busy());
     assert!(h.query_by_label_contains("Mapping the network").is_none());
+    // A switch in the tab is a command through the app's one applier: it reruns the session.
+    click(&mut h, "saturation");
+    assert!(h.state().darwin3_busy(), "removing a source reruns the session");
 }
 
 /// A run whose state goes non-finite stops: the window pauses, says what went wrong and where,

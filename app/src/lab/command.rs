@@ -34,6 +34,8 @@ pub enum AppCommand {
     ToggleHelp,
     /// Show this error (e.g. what was dropped onto the window and could not be opened).
     ShowError(String),
+    /// What the Darwin3 tab asked for (a settings edit, a rerun, an export).
+    Darwin3(super::darwin3::Darwin3Action),
     // Species editor and release tuning (`panels/species_editor.rs`, `release_tuning.rs`).
     /// Replace the species' recipes in the running world (and its twin), keeping every
     /// vesicle; the list has as many species as before. On error the world is unchanged and

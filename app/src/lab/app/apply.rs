@@ -75,6 +75,12 @@ impl LabApp {
                 }
                 AppCommand::ToggleHelp => self.show_help = !self.show_help,
                 AppCommand::ShowError(e) => self.error = Some(e),
+                AppCommand::Darwin3(action) => {
+                    let world = self.sim.world();
+                    if let Some(why) = self.darwin3.act(action, world, ctx, &mut self.commands) {
+                        self.notice = Some(why);
+                    }
+                }
                 cmd @ (AppCommand::OpenDialog
                 | AppCommand::Save
                 | AppCommand::SaveAs(_)

@@ -323,11 +323,8 @@ impl eframe::App for LabApp {
         super::path_box::show(&ctx, &mut self.files.path_box, &mut self.commands);
         self.apply(&ctx);
         let shown = self.state.central_tab == CentralTab::Darwin3;
-        let world = self.sim.world();
-        let why = self.darwin3.apply(world, &ctx, &mut self.commands);
-        let why = why.or_else(|| self.darwin3.tick(shown, world, &ctx));
-        if why.is_some() {
-            self.notice = why;
+        if let Some(why) = self.darwin3.tick(shown, self.sim.world(), &ctx) {
+            self.notice = Some(why);
         }
 
         self.frames += 1;

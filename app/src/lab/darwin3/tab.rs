@@ -1,7 +1,8 @@
 //! The Darwin3 tab as the window holds it: the run it shows, the panel's state, the session on
 //! its worker thread and the settings the next session runs with, in one struct. The app
-//! calls it before the UI ([`Darwin3Tab::poll`]), to draw ([`Darwin3Tab::show`]) and after
-//! the UI ([`Darwin3Tab::apply`], [`Darwin3Tab::tick`]).
+//! calls it before the UI ([`Darwin3Tab::poll`]) and to draw ([`Darwin3Tab::show`], whose
+//! actions become [`AppCommand::Darwin3`] commands); the app's one applier hands those back
+//! ([`Darwin3Tab::act`]) and, after the UI, lets it start a session ([`Darwin3Tab::tick`]).
 
 use eframe::egui;
 use nv_core::World;
@@ -18,8 +19,6 @@ pub struct Darwin3Tab {
     view: Option<Darwin3View>,
     /// The panel's UI state (selections, cursor, zoom).
     state: Darwin3PanelState,
-    /// The panel's actions of this frame, applied after the UI pass.
-    actions: Vec<Darwin3Action>,
     /// The session running on its worker thread, if any.
     runner: Darwin3Runner,
     /// The settings the next session runs with.
@@ -69,34 +68,34 @@ impl Darwin3Tab {
         }
     }
 
-    /// Draws the tab and keeps its actions for [`Darwin3Tab::apply`].
-    pub fn show(&mut self, ui: &mut egui::Ui) {
+    /// Draws the tab; what the person asks of it becomes commands.
+    pub fn show(&mut self, ui: &mut egui::Ui, commands: &mut Vec<AppCommand>) {
         let busy = self.runner.busy();
         let actions = panel::show(ui, self.view.as_ref(), &mut self.state, busy);
-        self.actions.extend(actions);
+        commands.extend(actions.into_iter().map(AppCommand::Darwin3));
     }
 
-    /// After the UI: applies the panel's actions (an export becomes a command; settings edits
-    /// and reruns start a new session). Returns a message when a session cannot start.
-    pub fn apply(
+    /// Carries out one of the panel's actions (from the app's applier): an export becomes a
+    /// command; settings edits and reruns start a new session. Returns a message when a
+    /// session cannot start.
+    pub fn act(
         &mut self,
+        action: Darwin3Action,
         world: &World,
         ctx: &egui::Context,
         commands: &mut Vec<AppCommand>,
     ) -> Option<String> {
-        let mut rerun = false;
-        for action in std::mem::take(&mut self.actions) {
-            match action {
-                Darwin3Action::Export(Darwin3Export::MetricsCsv) => {
-                    commands.push(AppCommand::ExportDarwin3Metrics(None));
-                }
-                Darwin3Action::Rerun(settings) => {
-                    self.settings = settings;
-                    rerun = true;
-                }
-                edit => rerun |= edit.edit(&mut self.settings),
+        let rerun = match action {
+            Darwin3Action::Export(Darwin3Export::MetricsCsv) => {
+                commands.push(AppCommand::ExportDarwin3Metrics(None));
+                false
             }
-        }
+            Darwin3Action::Rerun(settings) => {
+                self.settings = settings;
+                true
+            }
+            edit => edit.edit(&mut self.settings),
+        };
         if rerun { self.start(world, ctx).err() } else { None }
     }
 

@@ -63,7 +63,7 @@ pub fn species_color(world: &nv_core::World, k: usize) -> Color32 {
 
 /// The Darwin3 tab's drawing function.
 fn darwin3(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
-    cx.darwin3.show(ui);
+    cx.darwin3.show(ui, cx.commands);
 }
 
 /// The tabs of the central area, in order: which, its label, its hover text, what draws it.
