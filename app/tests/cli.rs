@@ -538,3 +538,53 @@ fn darwin3_a_network_without_lif_neurons_is_named() {
     assert!(err.contains("no LIF neuron to map"), "{err}");
     assert!(!err.contains("voltage scale"), "{err}");
 }
+
+/// The first line of the error `nvlab run` (stderr, after `error: `) and `nvlab validate`
+/// (stdout, after `error `) print for the preset at `path`; both must fail.
+fn run_and_validate_errors(path: &Path) -> (String, String) {
+    let p = path.to_str().expect("utf8");
+    let dir = tmp("build_error_run");
+    let run = nvlab()
+        .args(["run", p, "--steps", "2", "--out", dir.to_str().expect("utf8"), "-q"])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    let validate = nvlab().args(["validate", p]).output().expect("runs");
+    assert_eq!(validate.status.code(), Some(1));
+    let first = |bytes: &[u8], prefix: &str| {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let line = text.lines().find(|l| l.starts_with(prefix)).unwrap_or_default().to_owned();
+        line.strip_prefix(prefix).unwrap_or_default().to_owned()
+    };
+    (first(&run.stderr, "error: "), first(&validate.stdout, "error "))
+}
+
+/// A preset that parses but cannot be built gets the same `file:line:column: field = value`
+/// error from `run` and `validate` (run used to name the preset, not the file).
+#[test]
+fn run_and_validate_locate_build_errors_alike() {
+    let src = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"));
+    let dir = tmp("build_errors");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let sources = dir.join("sources.ron");
+    std::fs::write(&sources, src.replace("sources: Nodes([0]),", "sources: Nodes([9]),"))
+        .expect("write");
+    let (run, validate) = run_and_validate_errors(&sources);
+    let at = format!("{}:28:", sources.display());
+    assert!(run.starts_with(&at), "{run}");
+    assert!(run.contains("species[0].emission.sources") && run.contains("node 9"), "{run}");
+    assert_eq!(run, validate);
+    // A missing edge list: located at the graph's field, the same from both commands.
+    let missing = dir.join("missing.ron");
+    std::fs::write(
+        &missing,
+        src.replace("Layered(sizes: [1, 1, 1, 1, 1])", "EdgeList(path: \"nope.csv\")")
+            .replace("sources: Nodes([0]),", "sources: All,")
+            .replace("(nodes: Nodes([0]), wave", "(nodes: All, wave"),
+    )
+    .expect("write");
+    let (run, validate) = run_and_validate_errors(&missing);
+    assert!(run.starts_with(&format!("{}:12:", missing.display())), "{run}");
+    assert!(run.contains("nope.csv"), "{run}");
+    assert_eq!(run, validate);
+}

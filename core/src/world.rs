@@ -246,13 +246,7 @@ impl World {
     pub fn load(path: &Path, mode: Mode) -> Result<Self, PresetError> {
         let preset = crate::preset::load(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Self::new(preset, mode, base).map_err(|e| {
-            let e = e.in_file(path.display().to_string());
-            match std::fs::read_to_string(path) {
-                Ok(text) => e.located_in(&text),
-                Err(_) => e,
-            }
-        })
+        Self::new(preset, mode, base).map_err(|e| e.located_in_file(path))
     }
 
     /// Replaces the species' recipes in the running world, keeping every vesicle, the host

@@ -173,7 +173,7 @@ pub fn run(args: &Darwin3Args) -> anyhow::Result<ExitCode> {
         let mut preset = world.preset.clone();
         preset.seed = seed;
         world = World::new(preset, Mode::Particle, &world.base_dir.clone())
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?;
     }
     let network = network_of(&world).map_err(anyhow::Error::msg)?;
     let settings = args.settings(world.preset.seed)?;

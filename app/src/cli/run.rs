@@ -154,10 +154,15 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     pool.install(|| -> anyhow::Result<ExitCode> {
         let (main, density) = match mode {
             Mode::Twin => {
-                let t = Twin::new(preset, &base).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let t = Twin::new(preset, &base)
+                    .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?;
                 (t.particles, Some(t.density))
             }
-            m => (World::new(preset, m, &base).map_err(|e| anyhow::anyhow!("{e}"))?, None),
+            m => (
+                World::new(preset, m, &base)
+                    .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?,
+                None,
+            ),
         };
         let mut writer = RunWriter::create(&out, &main, args.every, density.is_some())
             .with_context(|| format!("cannot write into {}", out.display()))?;
