@@ -588,3 +588,38 @@ fn run_and_validate_locate_build_errors_alike() {
     assert!(run.contains("nope.csv"), "{run}");
     assert_eq!(run, validate);
 }
+
+/// `--data-dir` lets `validate` and `run` read an edge list from one more folder; without it
+/// the same preset is refused at the `path` field.
+#[test]
+fn data_dir_allows_one_more_folder_for_edge_lists() {
+    let dir = tmp("data_dir");
+    std::fs::create_dir_all(dir.join("data")).expect("mkdir");
+    std::fs::write(dir.join("data/ring.csv"), "0,1\n1,2\n2,0\n").expect("write");
+    let preset = dir.join("p.ron");
+    std::fs::write(
+        &preset,
+        r#"(format: 1, name: "d", host: Graph((graph: EdgeList(path: "ring.csv"))),
+           species: [(name: "v", emission: (rate: 1.0))])"#,
+    )
+    .expect("write");
+    let p = preset.to_str().expect("utf8");
+    let data = dir.join("data");
+    let refused = nvlab().args(["validate", p]).output().expect("runs");
+    assert_eq!(refused.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    assert!(stdout.contains("host.Graph.graph.EdgeList.path = \"ring.csv\""), "{stdout}");
+    run_ok(&["validate", p, "--data-dir", data.to_str().expect("utf8")]);
+    let out = dir.join("out");
+    run_ok(&[
+        "run",
+        p,
+        "--steps",
+        "3",
+        "-q",
+        "--data-dir",
+        data.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+}

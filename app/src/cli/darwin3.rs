@@ -102,6 +102,9 @@ pub struct Darwin3Args {
     /// No report on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Where files named in the preset may be read from.
+    #[command(flatten)]
+    pub build: super::build_args::BuildArgs,
 }
 
 /// Parses `--w-bits`: any whole number (the chip's widths are checked with the other settings,
@@ -168,11 +171,12 @@ pub fn run(args: &Darwin3Args) -> anyhow::Result<ExitCode> {
     // The settings first: a bad one is reported before the preset is even read.
     args.settings(0)?;
     let path = super::resolve_preset(&args.preset);
-    let mut world = World::load(&path, Mode::Particle).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut world = World::load_in(&path, Mode::Particle, args.build.data_dir())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     if let Some(seed) = args.seed {
         let mut preset = world.preset.clone();
         preset.seed = seed;
-        world = World::new(preset, Mode::Particle, &world.base_dir.clone())
+        world = World::new_in(preset, Mode::Particle, &world.folders())
             .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?;
     }
     let network = network_of(&world).map_err(anyhow::Error::msg)?;

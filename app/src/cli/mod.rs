@@ -1,6 +1,7 @@
 //! The headless subcommands, one file each, and where presets are found.
 
 pub mod bench;
+pub mod build_args;
 pub mod darwin3;
 pub mod presets;
 pub mod run;

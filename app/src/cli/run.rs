@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use nv_core::backend::{Backend, CpuBackend};
 use nv_core::gpu::{GpuBackend, GpuContext};
+use nv_core::graph::edge_file::Folders;
 use nv_core::observe::{RunWriter, Summary, fnv1a_hex, species_totals};
 use nv_core::twin::Twin;
 use nv_core::{Mode, World};
@@ -113,6 +114,9 @@ pub struct RunArgs {
     /// No progress bar and no final report.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Where files named in the preset may be read from.
+    #[command(flatten)]
+    pub build: super::build_args::BuildArgs,
 }
 
 /// Prints a line above the progress bar, or on stderr when there is no bar to print above
@@ -145,6 +149,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     let stem = path.file_stem().map_or("run".into(), |s| s.to_string_lossy().into_owned());
     let out = args.out.clone().unwrap_or_else(|| PathBuf::from("out").join(&stem));
     let base = path.parent().map(PathBuf::from).unwrap_or_default();
+    let folders = Folders::with_data_dir(&base, args.build.data_dir());
     let hash = fnv1a_hex(
         nv_core::preset::to_string(&preset).map_err(|e| anyhow::anyhow!("{e}"))?.as_bytes(),
     );
@@ -154,12 +159,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     pool.install(|| -> anyhow::Result<ExitCode> {
         let (main, density) = match mode {
             Mode::Twin => {
-                let t = Twin::new(preset, &base)
+                let t = Twin::new_in(preset, &folders)
                     .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?;
                 (t.particles, Some(t.density))
             }
             m => (
-                World::new(preset, m, &base)
+                World::new_in(preset, m, &folders)
                     .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?,
                 None,
             ),

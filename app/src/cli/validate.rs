@@ -12,6 +12,9 @@ pub struct ValidateArgs {
     /// Preset files or shipped preset names.
     #[arg(required = true)]
     pub presets: Vec<String>,
+    /// Where files named in the presets may be read from.
+    #[command(flatten)]
+    pub build: super::build_args::BuildArgs,
 }
 
 /// Validates every preset; exit 0 when all are valid, 1 otherwise.
@@ -21,7 +24,7 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     for arg in &args.presets {
         let path = super::resolve_preset(arg);
         // Building the world also checks what only the graph can tell (node ids, edges).
-        match World::load(&path, Mode::Particle) {
+        match World::load_in(&path, Mode::Particle, args.build.data_dir()) {
             Ok(w) => writeln!(
                 out,
                 "ok    {}: {} ({} nodes, {} edges, {} species)",
