@@ -623,3 +623,31 @@ fn data_dir_allows_one_more_folder_for_edge_lists() {
         out.to_str().expect("utf8"),
     ]);
 }
+
+/// `--memory-budget` on `run`, `validate` and `darwin3`: a preset whose estimate exceeds it is
+/// refused with the estimate and the budget, at the field to change, before anything is built.
+#[test]
+fn memory_budget_refuses_presets_that_ask_for_too_much() {
+    let src = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"));
+    let dir = tmp("memory_budget");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let big = dir.join("big.ron");
+    std::fs::write(&big, src.replace("capacity: 10000,", "capacity: 2147483648,")).expect("write");
+    let (run, validate) = run_and_validate_errors(&big);
+    assert!(run.starts_with(&format!("{}:10:", big.display())), "{run}");
+    assert!(run.contains("capacity = 2147483648") && run.contains("memory budget"), "{run}");
+    assert_eq!(run, validate);
+    // A budget of one kibibyte refuses even the tiny chain; a malformed one is a usage error.
+    let out = nvlab().args(["validate", "tiny_chain", "--memory-budget", "1K"]).output();
+    let out = out.expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1.0 KiB"));
+    let out = nvlab().args(["run", "tiny_chain", "--memory-budget", "lots"]).output();
+    assert_eq!(out.expect("runs").status.code(), Some(2));
+    let out = nvlab()
+        .args(["darwin3", "spiking_feedforward", "--memory-budget", "1K", "-q"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("memory budget"));
+}

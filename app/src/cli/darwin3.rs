@@ -28,6 +28,7 @@ use nv_core::darwin3::links::Link;
 use nv_core::darwin3::neuron::NeuronModel;
 use nv_core::darwin3::placement::{AnnealSettings, Placement};
 use nv_core::darwin3::session::{self, Removed, Session, SessionSettings};
+use nv_core::graph::edge_file::Folders;
 use nv_core::{Mode, World};
 
 /// How chunks are placed, as typed.
@@ -171,8 +172,12 @@ pub fn run(args: &Darwin3Args) -> anyhow::Result<ExitCode> {
     // The settings first: a bad one is reported before the preset is even read.
     args.settings(0)?;
     let path = super::resolve_preset(&args.preset);
-    let mut world = World::load_in(&path, Mode::Particle, args.build.data_dir())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let preset = nv_core::preset::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    args.build.check_memory(&preset, Mode::Particle, &path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let folders = Folders::with_data_dir(base, args.build.data_dir());
+    let mut world = World::new_in(preset, Mode::Particle, &folders)
+        .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?;
     if let Some(seed) = args.seed {
         let mut preset = world.preset.clone();
         preset.seed = seed;

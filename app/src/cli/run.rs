@@ -141,6 +141,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<ExitCode> {
     }
     let steps = args.steps.unwrap_or(preset.run.steps);
     let mode: Mode = args.mode.map_or(preset.run.mode, Mode::from);
+    // A preset asking for more memory than the budget is refused before anything is built.
+    if let Err(e) = args.build.check_memory(&preset, mode, &path) {
+        bail!("{e}");
+    }
     let threads = args.threads.map_or_else(rayon::current_num_threads, |t| t as usize);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)

@@ -1,9 +1,11 @@
 //! `nvlab validate PRESET...`: load, validate and build each preset; print every error.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::Args;
+use nv_core::graph::edge_file::Folders;
 use nv_core::{Mode, World};
 
 /// Arguments of `nvlab validate`.
@@ -23,16 +25,29 @@ pub fn run(args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for arg in &args.presets {
         let path = super::resolve_preset(arg);
-        // Building the world also checks what only the graph can tell (node ids, edges).
-        match World::load_in(&path, Mode::Particle, args.build.data_dir()) {
-            Ok(w) => writeln!(
+        // The memory estimate first, then building the world checks what only the graph can
+        // tell (node ids, edges).
+        let built = nv_core::preset::load(&path).and_then(|preset| {
+            let estimate = args.build.check_memory(&preset, preset.run.mode, &path)?;
+            let base = path.parent().unwrap_or(Path::new("."));
+            World::new_in(
+                preset,
+                Mode::Particle,
+                &Folders::with_data_dir(base, args.build.data_dir()),
+            )
+            .map(|w| (w, estimate))
+            .map_err(|e| e.located_in_file(&path))
+        });
+        match built {
+            Ok((w, estimate)) => writeln!(
                 out,
-                "ok    {}: {} ({} nodes, {} edges, {} species)",
+                "ok    {}: {} ({} nodes, {} edges, {} species, memory estimate {})",
                 path.display(),
                 w.preset.name,
                 w.n(),
                 w.graph.m(),
-                w.species.len()
+                w.species.len(),
+                nv_core::preset::memory::human(estimate)
             )?,
             Err(e) => {
                 failed += 1;
