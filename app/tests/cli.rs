@@ -651,3 +651,33 @@ fn memory_budget_refuses_presets_that_ask_for_too_much() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("memory budget"));
 }
+
+/// `graph.json` and Darwin3's `network.json` are streamed compactly, one node, edge, neuron or
+/// synapse per line, and hold the same JSON as before (what serde gives the whole object).
+#[test]
+fn graph_and_network_json_are_one_element_per_line() {
+    let dir = tmp("json_lines");
+    let d = dir.to_str().expect("utf8");
+    run_ok(&["run", "tiny_chain", "--steps", "2", "--out", d, "-q"]);
+    let text = read(&dir.join("graph.json"));
+    assert!(text.lines().all(|l| !l.starts_with(' ')), "not pretty-printed:\n{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("{\"id\":")).count(), 5, "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("{\"src\":")).count(), 4, "{text}");
+    let graph: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(graph["nodes"][4]["id"], 4);
+    assert_eq!(graph["nodes"][4]["role"], "output");
+    assert_eq!(graph["edges"][0]["src"], 0);
+    assert_eq!(graph["edges"][0]["dst"], 1);
+    assert_eq!(graph["edges"][0]["weight"], 1.0);
+    assert!(graph["nodes"][0].get("label").is_none(), "no label on generated graphs");
+    let dir = tmp("json_lines_darwin3");
+    let d = dir.to_str().expect("utf8");
+    run_ok(&["darwin3", "spiking_feedforward", "--steps", "5", "--out", d, "-q"]);
+    let text = read(&dir.join("network.json"));
+    let network: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let neurons = network["neurons"].as_array().expect("neurons").len();
+    let synapses = network["synapses"].as_array().expect("synapses").len();
+    assert_eq!(neurons, 120);
+    assert!(text.lines().count() >= neurons + synapses, "one element per line");
+    assert!(text.lines().all(|l| !l.starts_with(' ')), "not pretty-printed");
+}

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::csv::cell;
+use crate::json_stream::JsonObject;
 use crate::twin::discrepancy;
 use crate::world::World;
 
@@ -28,13 +29,7 @@ fn create(dir: &Path, name: &str, header: &str) -> io::Result<BufWriter<File>> {
     Ok(w)
 }
 
-/// `graph.json`: nodes with id, role, layer, x, y; edges with src, dst, weight.
-#[derive(Serialize)]
-struct GraphJson<'a> {
-    nodes: Vec<NodeJson<'a>>,
-    edges: Vec<EdgeJson>,
-}
-
+/// A node of `graph.json`.
 #[derive(Serialize)]
 struct NodeJson<'a> {
     id: usize,
@@ -46,6 +41,7 @@ struct NodeJson<'a> {
     label: &'a str,
 }
 
+/// An edge of `graph.json`.
 #[derive(Serialize)]
 struct EdgeJson {
     src: u32,
@@ -53,30 +49,34 @@ struct EdgeJson {
     weight: f32,
 }
 
-/// Writes `graph.json` for `world` (effective weights at the time of the call).
+/// Writes `graph.json` for `world` (effective weights at the time of the call): an object with
+/// `nodes` (id, role, layer, x, y, and label when imported) and `edges` (src, dst, weight),
+/// streamed through a buffer, compactly, one node or edge per line (see
+/// [`crate::json_stream`]), so a graph of millions of edges is never held as text.
 pub fn write_graph_json(world: &World, path: &Path) -> io::Result<()> {
     let g = &world.graph;
-    let json = GraphJson {
-        nodes: (0..g.n())
-            .map(|i| NodeJson {
-                id: i,
-                role: g.role[i].name(),
-                layer: g.layer[i],
-                x: g.pos[i][0],
-                y: g.pos[i][1],
-                label: &g.label[i],
-            })
-            .collect(),
-        edges: (0..g.m())
-            .map(|e| EdgeJson {
-                src: g.edge_src[e],
-                dst: g.edge_dst[e],
-                weight: world.weight[e] + world.modulation.weight_delta[e],
-            })
-            .collect(),
-    };
-    let text = serde_json::to_string_pretty(&json).map_err(io::Error::other)?;
-    std::fs::write(path, text)
+    let mut json = JsonObject::new(BufWriter::new(File::create(path)?))?;
+    json.array(
+        "nodes",
+        (0..g.n()).map(|i| NodeJson {
+            id: i,
+            role: g.role[i].name(),
+            layer: g.layer[i],
+            x: g.pos[i][0],
+            y: g.pos[i][1],
+            label: g.label.get(i).map_or("", String::as_str),
+        }),
+    )?;
+    json.array(
+        "edges",
+        (0..g.m()).map(|e| EdgeJson {
+            src: g.edge_src[e],
+            dst: g.edge_dst[e],
+            weight: world.weight[e] + world.modulation.weight_delta[e],
+        }),
+    )?;
+    json.finish()?;
+    Ok(())
 }
 
 fn opt(v: Option<f32>) -> String {

@@ -29,6 +29,8 @@ use nv_core::darwin3::neuron::NeuronModel;
 use nv_core::darwin3::placement::{AnnealSettings, Placement};
 use nv_core::darwin3::session::{self, Removed, Session, SessionSettings};
 use nv_core::graph::edge_file::Folders;
+use nv_core::json_stream::JsonObject;
+use nv_core::spiking::SpikingNetwork;
 use nv_core::{Mode, World};
 
 /// How chunks are placed, as typed.
@@ -243,6 +245,19 @@ pub fn report(s: &Session, out: &Path) -> String {
     )
 }
 
+/// Writes `network.json`: the network's `dt`, `neurons`, `populations` and `synapses` (the
+/// fields and values of its serde form), streamed through a buffer, one neuron, population or
+/// synapse per line, so a large network is never held as text.
+fn write_network_json(net: &SpikingNetwork, path: &Path) -> std::io::Result<()> {
+    let mut json = JsonObject::new(std::io::BufWriter::new(std::fs::File::create(path)?))?;
+    json.field("dt", &net.dt)?;
+    json.array("neurons", &net.neurons)?;
+    json.array("populations", &net.populations)?;
+    json.array("synapses", &net.synapses)?;
+    json.finish()?;
+    Ok(())
+}
+
 /// Writes every file of the session into `out` (made if missing).
 pub fn write_all(s: &Session, out: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(out)?;
@@ -263,7 +278,7 @@ pub fn write_all(s: &Session, out: &Path) -> anyhow::Result<()> {
         writeln!(inputs, "{i},{t}")?;
     }
     write("inputs.csv", inputs)?;
-    write("network.json", serde_json::to_string_pretty(&s.network)?)?;
+    write_network_json(&s.network, &out.join("network.json")).context("writing network.json")?;
     let mut cores = String::from(
         "core_x,core_y,kind,neurons,dendrite_words,dendrite_capacity,axon_words,spikes_in,\
          spikes_out,synaptic_events,instructions,packets_in,packets_out,vesicle_packets\n",
