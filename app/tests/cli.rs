@@ -681,3 +681,93 @@ fn graph_and_network_json_are_one_element_per_line() {
     assert!(text.lines().count() >= neurons + synapses, "one element per line");
     assert!(text.lines().all(|l| !l.starts_with(' ')), "not pretty-printed");
 }
+
+/// `--out`: the run writes into a staging folder moved into place at the end, so an earlier
+/// run's folder is replaced whole (no stale `twin.csv` beside a particle run); a folder holding
+/// other files, and a symbolic link, are refused and left untouched.
+#[test]
+fn out_folders_are_replaced_whole_and_never_through_links() {
+    let parent = tmp("out_folders");
+    std::fs::create_dir_all(&parent).expect("mkdir");
+    let out = parent.join("run");
+    let o = out.to_str().expect("utf8");
+    run_ok(&["run", "tiny_chain", "--steps", "5", "--mode", "twin", "--out", o, "-q"]);
+    assert!(out.join("twin.csv").exists());
+    run_ok(&["run", "tiny_chain", "--steps", "7", "--out", o, "-q"]);
+    assert!(!out.join("twin.csv").exists(), "the earlier run's files are gone");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).expect("json");
+    assert_eq!(summary["steps"], 7);
+    assert_eq!(summary["interrupted"], false);
+    let leftovers: Vec<String> = std::fs::read_dir(&parent)
+        .expect("read")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n != "run")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A folder with a file a run does not write is refused and kept.
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    let refused = nvlab().args(["run", "tiny_chain", "--steps", "3", "--out", o, "-q"]).output();
+    let refused = refused.expect("runs");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.txt"));
+    assert_eq!(read(&out.join("notes.txt")), "mine");
+    assert!(out.join("summary.json").exists());
+    // A symbolic link is refused.
+    #[cfg(unix)]
+    {
+        let link = parent.join("link");
+        std::os::unix::fs::symlink(&out, &link).expect("link");
+        let l = link.to_str().expect("utf8");
+        let refused = nvlab()
+            .args(["run", "tiny_chain", "--steps", "3", "--out", l, "-q"])
+            .output()
+            .expect("runs");
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("symbolic link"));
+    }
+}
+
+/// SIGINT and SIGTERM stop a run after the step it is taking: every file is flushed, whole
+/// lines only, `summary.json` says `"interrupted": true` with the steps taken, the exit code is
+/// 130, and the folder replaces the earlier run's.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_flushes_its_files_and_says_so() {
+    for signal in ["-INT", "-TERM"] {
+        let parent = tmp(&format!("interrupted{signal}"));
+        std::fs::create_dir_all(&parent).expect("mkdir");
+        let out = parent.join("run");
+        let o = out.to_str().expect("utf8");
+        run_ok(&["run", "tiny_chain", "--steps", "3", "--out", o, "-q"]);
+        let mut child = nvlab()
+            .args(["run", "tiny_chain", "--steps", "1000000000", "--out", o, "-q"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        // Wait until the staging folder holds some steps (at most a minute).
+        let staging = parent.join(format!(".run.partial-{}", child.id()));
+        for _ in 0..600 {
+            let written = std::fs::metadata(staging.join("timeseries.csv")).map_or(0, |m| m.len());
+            if written > 10_000 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let killed = Command::new("kill").args([signal, &child.id().to_string()]).status();
+        assert!(killed.expect("kill runs").success());
+        let status = child.wait().expect("waits");
+        assert_eq!(status.code(), Some(130), "{signal}");
+        assert!(!staging.exists(), "the staging folder was moved into place");
+        let summary: serde_json::Value =
+            serde_json::from_str(&read(&out.join("summary.json"))).expect("json");
+        assert_eq!(summary["interrupted"], true, "{signal}");
+        let steps = summary["steps"].as_u64().expect("steps");
+        assert!(steps > 3 && steps < 1_000_000_000, "{steps}");
+        let series = read(&out.join("timeseries.csv"));
+        assert!(series.ends_with('\n'));
+        assert_eq!(series.lines().count() as u64, 1 + steps, "one row per step taken");
+        let edges = read(&out.join("edges.csv"));
+        assert_eq!(edges.lines().count(), 5, "edges.csv is written at the end");
+    }
+}

@@ -23,8 +23,14 @@ pub struct RunWriter {
     twin: Option<BufWriter<File>>,
 }
 
+/// Creates `dir/name`, which must not exist yet (an existing file, or a symbolic link, is an
+/// error rather than truncated or followed).
+fn create_new(dir: &Path, name: &str) -> io::Result<File> {
+    std::fs::OpenOptions::new().write(true).create_new(true).open(dir.join(name))
+}
+
 fn create(dir: &Path, name: &str, header: &str) -> io::Result<BufWriter<File>> {
-    let mut w = BufWriter::new(File::create(dir.join(name))?);
+    let mut w = BufWriter::new(create_new(dir, name)?);
     writeln!(w, "{header}")?;
     Ok(w)
 }
@@ -84,8 +90,9 @@ fn opt(v: Option<f32>) -> String {
 }
 
 impl RunWriter {
-    /// Creates the folder and the streamed files; `every` is the `nodes.csv` period in steps;
-    /// `twin` adds `twin.csv`.
+    /// Creates the folder and the streamed files, which must not exist yet (`nvlab run`
+    /// writes into a fresh folder); `every` is the `nodes.csv` period in steps; `twin` adds
+    /// `twin.csv`.
     pub fn create(dir: &Path, world: &World, every: u64, twin: bool) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
         write_graph_json(world, &dir.join("graph.json"))?;
@@ -209,7 +216,9 @@ impl RunWriter {
         }
         cascades.flush()?;
         let text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
-        std::fs::write(self.dir.join("summary.json"), text)
+        let mut f = create_new(&self.dir, "summary.json")?;
+        f.write_all(text.as_bytes())?;
+        f.flush()
     }
 }
 
@@ -264,6 +273,12 @@ pub struct Summary {
     pub cascades_finished: u64,
     /// Warnings raised during the run.
     pub warnings: Vec<String>,
+    /// Whether the run was interrupted (Ctrl-C or SIGTERM) before its last step; `steps` is
+    /// then the number of steps taken, all of them in the files.
+    pub interrupted: bool,
+    /// Why the run stopped early, when a step failed (a non-finite value); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 /// Per-species totals of a world.

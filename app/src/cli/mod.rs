@@ -3,6 +3,8 @@
 pub mod bench;
 pub mod build_args;
 pub mod darwin3;
+pub mod interrupt;
+pub mod out_dir;
 pub mod presets;
 pub mod run;
 pub mod validate;
