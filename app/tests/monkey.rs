@@ -184,11 +184,9 @@ fn run(file: &str, mode: Mode, seed: u64, actions: usize) {
             log.push(format!("{i}: {did}"));
             h.state_mut().queue(AppCommand::Step(1 + monkey.below(3) as u64));
             h.run_steps(2);
-            if let Err(bad) = check(&h) {
-                return Err(bad);
-            }
+            check(&h)?;
         }
-        Ok(())
+        Ok::<(), String>(())
     }));
     let last: Vec<&String> = log.iter().rev().take(12).rev().collect();
     let context = || {
