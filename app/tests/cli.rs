@@ -538,3 +538,236 @@ fn darwin3_a_network_without_lif_neurons_is_named() {
     assert!(err.contains("no LIF neuron to map"), "{err}");
     assert!(!err.contains("voltage scale"), "{err}");
 }
+
+/// The first line of the error `nvlab run` (stderr, after `error: `) and `nvlab validate`
+/// (stdout, after `error `) print for the preset at `path`; both must fail.
+fn run_and_validate_errors(path: &Path) -> (String, String) {
+    let p = path.to_str().expect("utf8");
+    let dir = tmp("build_error_run");
+    let run = nvlab()
+        .args(["run", p, "--steps", "2", "--out", dir.to_str().expect("utf8"), "-q"])
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1), "{}", String::from_utf8_lossy(&run.stderr));
+    let validate = nvlab().args(["validate", p]).output().expect("runs");
+    assert_eq!(validate.status.code(), Some(1));
+    let first = |bytes: &[u8], prefix: &str| {
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        let line = text.lines().find(|l| l.starts_with(prefix)).unwrap_or_default().to_owned();
+        line.strip_prefix(prefix).unwrap_or_default().to_owned()
+    };
+    (first(&run.stderr, "error: "), first(&validate.stdout, "error "))
+}
+
+/// A preset that parses but cannot be built gets the same `file:line:column: field = value`
+/// error from `run` and `validate` (run used to name the preset, not the file).
+#[test]
+fn run_and_validate_locate_build_errors_alike() {
+    let src = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"));
+    let dir = tmp("build_errors");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let sources = dir.join("sources.ron");
+    std::fs::write(&sources, src.replace("sources: Nodes([0]),", "sources: Nodes([9]),"))
+        .expect("write");
+    let (run, validate) = run_and_validate_errors(&sources);
+    let at = format!("{}:28:", sources.display());
+    assert!(run.starts_with(&at), "{run}");
+    assert!(run.contains("species[0].emission.sources") && run.contains("node 9"), "{run}");
+    assert_eq!(run, validate);
+    // A missing edge list: located at the graph's field, the same from both commands.
+    let missing = dir.join("missing.ron");
+    std::fs::write(
+        &missing,
+        src.replace("Layered(sizes: [1, 1, 1, 1, 1])", "EdgeList(path: \"nope.csv\")")
+            .replace("sources: Nodes([0]),", "sources: All,")
+            .replace("(nodes: Nodes([0]), wave", "(nodes: All, wave"),
+    )
+    .expect("write");
+    let (run, validate) = run_and_validate_errors(&missing);
+    assert!(run.starts_with(&format!("{}:12:", missing.display())), "{run}");
+    assert!(run.contains("nope.csv"), "{run}");
+    assert_eq!(run, validate);
+}
+
+/// `--data-dir` lets `validate` and `run` read an edge list from one more folder; without it
+/// the same preset is refused at the `path` field.
+#[test]
+fn data_dir_allows_one_more_folder_for_edge_lists() {
+    let dir = tmp("data_dir");
+    std::fs::create_dir_all(dir.join("data")).expect("mkdir");
+    std::fs::write(dir.join("data/ring.csv"), "0,1\n1,2\n2,0\n").expect("write");
+    let preset = dir.join("p.ron");
+    std::fs::write(
+        &preset,
+        r#"(format: 1, name: "d", host: Graph((graph: EdgeList(path: "ring.csv"))),
+           species: [(name: "v", emission: (rate: 1.0))])"#,
+    )
+    .expect("write");
+    let p = preset.to_str().expect("utf8");
+    let data = dir.join("data");
+    let refused = nvlab().args(["validate", p]).output().expect("runs");
+    assert_eq!(refused.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    assert!(stdout.contains("host.Graph.graph.EdgeList.path = \"ring.csv\""), "{stdout}");
+    run_ok(&["validate", p, "--data-dir", data.to_str().expect("utf8")]);
+    let out = dir.join("out");
+    run_ok(&[
+        "run",
+        p,
+        "--steps",
+        "3",
+        "-q",
+        "--data-dir",
+        data.to_str().expect("utf8"),
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+}
+
+/// `--memory-budget` on `run`, `validate` and `darwin3`: a preset whose estimate exceeds it is
+/// refused with the estimate and the budget, at the field to change, before anything is built.
+#[test]
+fn memory_budget_refuses_presets_that_ask_for_too_much() {
+    let src = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../presets/tiny_chain.ron"));
+    let dir = tmp("memory_budget");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let big = dir.join("big.ron");
+    std::fs::write(&big, src.replace("capacity: 10000,", "capacity: 2147483648,")).expect("write");
+    let (run, validate) = run_and_validate_errors(&big);
+    assert!(run.starts_with(&format!("{}:10:", big.display())), "{run}");
+    assert!(run.contains("capacity = 2147483648") && run.contains("memory budget"), "{run}");
+    assert_eq!(run, validate);
+    // A budget of one kibibyte refuses even the tiny chain; a malformed one is a usage error.
+    let out = nvlab().args(["validate", "tiny_chain", "--memory-budget", "1K"]).output();
+    let out = out.expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1.0 KiB"));
+    let out = nvlab().args(["run", "tiny_chain", "--memory-budget", "lots"]).output();
+    assert_eq!(out.expect("runs").status.code(), Some(2));
+    let out = nvlab()
+        .args(["darwin3", "spiking_feedforward", "--memory-budget", "1K", "-q"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("memory budget"));
+}
+
+/// `graph.json` and Darwin3's `network.json` are streamed compactly, one node, edge, neuron or
+/// synapse per line, and hold the same JSON as before (what serde gives the whole object).
+#[test]
+fn graph_and_network_json_are_one_element_per_line() {
+    let dir = tmp("json_lines");
+    let d = dir.to_str().expect("utf8");
+    run_ok(&["run", "tiny_chain", "--steps", "2", "--out", d, "-q"]);
+    let text = read(&dir.join("graph.json"));
+    assert!(text.lines().all(|l| !l.starts_with(' ')), "not pretty-printed:\n{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("{\"id\":")).count(), 5, "{text}");
+    assert_eq!(text.lines().filter(|l| l.starts_with("{\"src\":")).count(), 4, "{text}");
+    let graph: serde_json::Value = serde_json::from_str(&text).expect("json");
+    assert_eq!(graph["nodes"][4]["id"], 4);
+    assert_eq!(graph["nodes"][4]["role"], "output");
+    assert_eq!(graph["edges"][0]["src"], 0);
+    assert_eq!(graph["edges"][0]["dst"], 1);
+    assert_eq!(graph["edges"][0]["weight"], 1.0);
+    assert!(graph["nodes"][0].get("label").is_none(), "no label on generated graphs");
+    let dir = tmp("json_lines_darwin3");
+    let d = dir.to_str().expect("utf8");
+    run_ok(&["darwin3", "spiking_feedforward", "--steps", "5", "--out", d, "-q"]);
+    let text = read(&dir.join("network.json"));
+    let network: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let neurons = network["neurons"].as_array().expect("neurons").len();
+    let synapses = network["synapses"].as_array().expect("synapses").len();
+    assert_eq!(neurons, 120);
+    assert!(text.lines().count() >= neurons + synapses, "one element per line");
+    assert!(text.lines().all(|l| !l.starts_with(' ')), "not pretty-printed");
+}
+
+/// `--out`: the run writes into a staging folder moved into place at the end, so an earlier
+/// run's folder is replaced whole (no stale `twin.csv` beside a particle run); a folder holding
+/// other files, and a symbolic link, are refused and left untouched.
+#[test]
+fn out_folders_are_replaced_whole_and_never_through_links() {
+    let parent = tmp("out_folders");
+    std::fs::create_dir_all(&parent).expect("mkdir");
+    let out = parent.join("run");
+    let o = out.to_str().expect("utf8");
+    run_ok(&["run", "tiny_chain", "--steps", "5", "--mode", "twin", "--out", o, "-q"]);
+    assert!(out.join("twin.csv").exists());
+    run_ok(&["run", "tiny_chain", "--steps", "7", "--out", o, "-q"]);
+    assert!(!out.join("twin.csv").exists(), "the earlier run's files are gone");
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).expect("json");
+    assert_eq!(summary["steps"], 7);
+    assert_eq!(summary["interrupted"], false);
+    let leftovers: Vec<String> = std::fs::read_dir(&parent)
+        .expect("read")
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n != "run")
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A folder with a file a run does not write is refused and kept.
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    let refused = nvlab().args(["run", "tiny_chain", "--steps", "3", "--out", o, "-q"]).output();
+    let refused = refused.expect("runs");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("notes.txt"));
+    assert_eq!(read(&out.join("notes.txt")), "mine");
+    assert!(out.join("summary.json").exists());
+    // A symbolic link is refused.
+    #[cfg(unix)]
+    {
+        let link = parent.join("link");
+        std::os::unix::fs::symlink(&out, &link).expect("link");
+        let l = link.to_str().expect("utf8");
+        let refused = nvlab()
+            .args(["run", "tiny_chain", "--steps", "3", "--out", l, "-q"])
+            .output()
+            .expect("runs");
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&refused.stderr).contains("symbolic link"));
+    }
+}
+
+/// SIGINT and SIGTERM stop a run after the step it is taking: every file is flushed, whole
+/// lines only, `summary.json` says `"interrupted": true` with the steps taken, the exit code is
+/// 130, and the folder replaces the earlier run's.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_flushes_its_files_and_says_so() {
+    for signal in ["-INT", "-TERM"] {
+        let parent = tmp(&format!("interrupted{signal}"));
+        std::fs::create_dir_all(&parent).expect("mkdir");
+        let out = parent.join("run");
+        let o = out.to_str().expect("utf8");
+        run_ok(&["run", "tiny_chain", "--steps", "3", "--out", o, "-q"]);
+        let mut child = nvlab()
+            .args(["run", "tiny_chain", "--steps", "1000000000", "--out", o, "-q"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawns");
+        // Wait until the staging folder holds some steps (at most a minute).
+        let staging = parent.join(format!(".run.partial-{}", child.id()));
+        for _ in 0..600 {
+            let written = std::fs::metadata(staging.join("timeseries.csv")).map_or(0, |m| m.len());
+            if written > 10_000 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let killed = Command::new("kill").args([signal, &child.id().to_string()]).status();
+        assert!(killed.expect("kill runs").success());
+        let status = child.wait().expect("waits");
+        assert_eq!(status.code(), Some(130), "{signal}");
+        assert!(!staging.exists(), "the staging folder was moved into place");
+        let summary: serde_json::Value =
+            serde_json::from_str(&read(&out.join("summary.json"))).expect("json");
+        assert_eq!(summary["interrupted"], true, "{signal}");
+        let steps = summary["steps"].as_u64().expect("steps");
+        assert!(steps > 3 && steps < 1_000_000_000, "{steps}");
+        let series = read(&out.join("timeseries.csv"));
+        assert!(series.ends_with('\n'));
+        assert_eq!(series.lines().count() as u64, 1 + steps, "one row per step taken");
+        let edges = read(&out.join("edges.csv"));
+        assert_eq!(edges.lines().count(), 5, "edges.csv is written at the end");
+    }
+}

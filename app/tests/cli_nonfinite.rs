@@ -24,4 +24,9 @@ fn a_run_that_meets_a_nan_stops_with_the_cause() {
     assert!(stderr.contains("the run stopped: step"), "{stderr}");
     assert!(stderr.contains("lr_mult") && stderr.contains("at node"), "{stderr}");
     assert!(stderr.contains("LearningRate release") && stderr.contains("η = 100"), "{stderr}");
+    // The files up to the step before are kept, and summary.json says why the run stopped.
+    let summary = std::fs::read_to_string(dir.join("out/summary.json")).expect("summary.json");
+    let summary: serde_json::Value = serde_json::from_str(&summary).expect("json");
+    assert!(summary["stopped"].as_str().is_some_and(|s| s.contains("lr_mult")), "{summary}");
+    assert_eq!(summary["interrupted"], false);
 }

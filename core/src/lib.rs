@@ -31,6 +31,7 @@ pub mod gpu;
 pub mod graph;
 pub mod host;
 pub mod invariants;
+pub mod json_stream;
 pub mod modulation;
 pub mod nodeset;
 pub mod nonfinite;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::csv::cell;
+use crate::json_stream::JsonObject;
 use crate::twin::discrepancy;
 use crate::world::World;
 
@@ -22,19 +23,19 @@ pub struct RunWriter {
     twin: Option<BufWriter<File>>,
 }
 
+/// Creates `dir/name`, which must not exist yet (an existing file, or a symbolic link, is an
+/// error rather than truncated or followed).
+fn create_new(dir: &Path, name: &str) -> io::Result<File> {
+    std::fs::OpenOptions::new().write(true).create_new(true).open(dir.join(name))
+}
+
 fn create(dir: &Path, name: &str, header: &str) -> io::Result<BufWriter<File>> {
-    let mut w = BufWriter::new(File::create(dir.join(name))?);
+    let mut w = BufWriter::new(create_new(dir, name)?);
     writeln!(w, "{header}")?;
     Ok(w)
 }
 
-/// `graph.json`: nodes with id, role, layer, x, y; edges with src, dst, weight.
-#[derive(Serialize)]
-struct GraphJson<'a> {
-    nodes: Vec<NodeJson<'a>>,
-    edges: Vec<EdgeJson>,
-}
-
+/// A node of `graph.json`.
 #[derive(Serialize)]
 struct NodeJson<'a> {
     id: usize,
@@ -46,6 +47,7 @@ struct NodeJson<'a> {
     label: &'a str,
 }
 
+/// An edge of `graph.json`.
 #[derive(Serialize)]
 struct EdgeJson {
     src: u32,
@@ -53,30 +55,34 @@ struct EdgeJson {
     weight: f32,
 }
 
-/// Writes `graph.json` for `world` (effective weights at the time of the call).
+/// Writes `graph.json` for `world` (effective weights at the time of the call): an object with
+/// `nodes` (id, role, layer, x, y, and label when imported) and `edges` (src, dst, weight),
+/// streamed through a buffer, compactly, one node or edge per line (see
+/// [`crate::json_stream`]), so a graph of millions of edges is never held as text.
 pub fn write_graph_json(world: &World, path: &Path) -> io::Result<()> {
     let g = &world.graph;
-    let json = GraphJson {
-        nodes: (0..g.n())
-            .map(|i| NodeJson {
-                id: i,
-                role: g.role[i].name(),
-                layer: g.layer[i],
-                x: g.pos[i][0],
-                y: g.pos[i][1],
-                label: &g.label[i],
-            })
-            .collect(),
-        edges: (0..g.m())
-            .map(|e| EdgeJson {
-                src: g.edge_src[e],
-                dst: g.edge_dst[e],
-                weight: world.weight[e] + world.modulation.weight_delta[e],
-            })
-            .collect(),
-    };
-    let text = serde_json::to_string_pretty(&json).map_err(io::Error::other)?;
-    std::fs::write(path, text)
+    let mut json = JsonObject::new(BufWriter::new(File::create(path)?))?;
+    json.array(
+        "nodes",
+        (0..g.n()).map(|i| NodeJson {
+            id: i,
+            role: g.role[i].name(),
+            layer: g.layer[i],
+            x: g.pos[i][0],
+            y: g.pos[i][1],
+            label: g.label.get(i).map_or("", String::as_str),
+        }),
+    )?;
+    json.array(
+        "edges",
+        (0..g.m()).map(|e| EdgeJson {
+            src: g.edge_src[e],
+            dst: g.edge_dst[e],
+            weight: world.weight[e] + world.modulation.weight_delta[e],
+        }),
+    )?;
+    json.finish()?;
+    Ok(())
 }
 
 fn opt(v: Option<f32>) -> String {
@@ -84,8 +90,9 @@ fn opt(v: Option<f32>) -> String {
 }
 
 impl RunWriter {
-    /// Creates the folder and the streamed files; `every` is the `nodes.csv` period in steps;
-    /// `twin` adds `twin.csv`.
+    /// Creates the folder and the streamed files, which must not exist yet (`nvlab run`
+    /// writes into a fresh folder); `every` is the `nodes.csv` period in steps; `twin` adds
+    /// `twin.csv`.
     pub fn create(dir: &Path, world: &World, every: u64, twin: bool) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
         write_graph_json(world, &dir.join("graph.json"))?;
@@ -209,7 +216,9 @@ impl RunWriter {
         }
         cascades.flush()?;
         let text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
-        std::fs::write(self.dir.join("summary.json"), text)
+        let mut f = create_new(&self.dir, "summary.json")?;
+        f.write_all(text.as_bytes())?;
+        f.flush()
     }
 }
 
@@ -264,6 +273,12 @@ pub struct Summary {
     pub cascades_finished: u64,
     /// Warnings raised during the run.
     pub warnings: Vec<String>,
+    /// Whether the run was interrupted (Ctrl-C or SIGTERM) before its last step; `steps` is
+    /// then the number of steps taken, all of them in the files.
+    pub interrupted: bool,
+    /// Why the run stopped early, when a step failed (a non-finite value); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
 }
 
 /// Per-species totals of a world.

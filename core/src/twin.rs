@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use crate::graph::edge_file::Folders;
 use crate::preset::{Mode, Preset, PresetError};
 use crate::world::World;
 
@@ -34,9 +35,14 @@ pub struct Twin {
 impl Twin {
     /// Builds both worlds from one preset.
     pub fn new(preset: Preset, base_dir: &Path) -> Result<Self, PresetError> {
+        Self::new_in(preset, &Folders::new(base_dir))
+    }
+
+    /// [`Twin::new`], with files named in the preset read only from the allowed `folders`.
+    pub fn new_in(preset: Preset, folders: &Folders) -> Result<Self, PresetError> {
         Ok(Self {
-            particles: World::new(preset.clone(), Mode::Particle, base_dir)?,
-            density: World::new(preset, Mode::Density, base_dir)?,
+            particles: World::new_in(preset.clone(), Mode::Particle, folders)?,
+            density: World::new_in(preset, Mode::Density, folders)?,
         })
     }
 

@@ -12,6 +12,7 @@ use crate::cpu::emit::{self, EmitInputs};
 use crate::cpu::kernel::{KernelInputs, MoveCdf, cumulative, kernel_probabilities};
 use crate::density::{self, DensityInputs, DensityOutputs, DensityState};
 use crate::graph::Graph;
+use crate::graph::edge_file::Folders;
 use crate::host::{Host, ModulationView, Signals};
 use crate::modulation::{Modulation, Releases};
 use crate::preset::{Mode, Preset, PresetError, error::build_error};
@@ -85,6 +86,8 @@ pub struct World {
     pub preset: Preset,
     /// Folder relative file names in the preset are resolved against.
     pub base_dir: PathBuf,
+    /// One more folder files named in the preset may be read from (`--data-dir`), if any.
+    pub data_dir: Option<PathBuf>,
     /// The host network's graph.
     pub graph: Graph,
     /// The host.
@@ -172,8 +175,20 @@ impl World {
     /// Builds a world from a validated preset. `mode` is `Particle` or `Density` (a twin run
     /// holds one of each, see [`crate::twin`]). `base_dir` resolves relative file names.
     pub fn new(preset: Preset, mode: Mode, base_dir: &Path) -> Result<Self, PresetError> {
-        let (host, graph) = Host::build(&preset.host, preset.seed, preset.dt, base_dir)
-            .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
+        Self::new_in(preset, mode, &Folders::new(base_dir))
+    }
+
+    /// [`World::new`], with files named in the preset (edge lists) read only from the allowed
+    /// `folders`: the preset's folder (the world's `base_dir`) and an optional data folder.
+    pub fn new_in(preset: Preset, mode: Mode, folders: &Folders) -> Result<Self, PresetError> {
+        let (host, graph) =
+            Host::build_in(&preset.host, preset.seed, preset.dt, folders).map_err(|e| {
+                let err = build_error(&preset.name, &e.path, e.message);
+                match e.value {
+                    Some(v) => err.with_value(v),
+                    None => err,
+                }
+            })?;
         let species = compile_species(&preset, &graph)
             .map_err(|e| build_error(&preset.name, &e.path, e.message))?;
         let receptors = receptors(&preset, &graph)?;
@@ -209,7 +224,8 @@ impl World {
             }
         }
         Ok(Self {
-            base_dir: base_dir.to_path_buf(),
+            base_dir: folders.preset_dir.clone(),
+            data_dir: folders.data_dir.clone(),
             rng: Rng::new(preset.seed),
             step: 0,
             signals: Signals::zeros(n),
@@ -244,15 +260,21 @@ impl World {
     /// Loads a preset file and builds a world in `mode`. Errors raised while building (a graph
     /// generator's, a node id outside the graph) name the file, line and column too.
     pub fn load(path: &Path, mode: Mode) -> Result<Self, PresetError> {
+        Self::load_in(path, mode, None)
+    }
+
+    /// [`World::load`], with `data_dir` as one more folder files named in the preset may be
+    /// read from.
+    pub fn load_in(path: &Path, mode: Mode, data_dir: Option<&Path>) -> Result<Self, PresetError> {
         let preset = crate::preset::load(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Self::new(preset, mode, base).map_err(|e| {
-            let e = e.in_file(path.display().to_string());
-            match std::fs::read_to_string(path) {
-                Ok(text) => e.located_in(&text),
-                Err(_) => e,
-            }
-        })
+        Self::new_in(preset, mode, &Folders::with_data_dir(base, data_dir))
+            .map_err(|e| e.located_in_file(path))
+    }
+
+    /// The folders files named in the preset may be read from.
+    pub fn folders(&self) -> Folders {
+        Folders::with_data_dir(&self.base_dir, self.data_dir.as_deref())
     }
 
     /// Replaces the species' recipes in the running world, keeping every vesicle, the host

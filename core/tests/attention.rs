@@ -7,6 +7,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use nv_core::Mode;
 
 const Q: [[f32; 2]; 3] = [[1.0, 0.0], [0.0, 1.0], [-1.0, 0.5]];
@@ -27,8 +29,10 @@ fn preset_text(rate: f32) -> String {
             edges.push_str(&format!("{j},{}\n", nk + i));
         }
     }
-    let path = format!("{}/attention_edges.csv", env!("CARGO_TARGET_TMPDIR"));
-    std::fs::write(&path, edges).expect("write");
+    // Edge lists are read from the preset's folder: the world is built in the temporary one.
+    let path = "attention_edges.csv";
+    std::fs::write(std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(path), edges)
+        .expect("write");
     let mut species = String::new();
     for (j, v) in V.iter().enumerate() {
         let z: f32 = (0..nq).map(|i| score(i, j).exp()).sum();
@@ -68,7 +72,9 @@ fn preset_text(rate: f32) -> String {
 
 /// Returns the largest error in units of its standard deviation, and the largest raw error.
 fn run(rate: f32, steps: u64) -> (f64, f64) {
-    let mut w = common::world(&preset_text(rate), Mode::Particle);
+    let preset = common::preset(&preset_text(rate));
+    let mut w = nv_core::World::new(preset, Mode::Particle, Path::new(env!("CARGO_TARGET_TMPDIR")))
+        .expect("the attention world builds");
     w.advance(steps);
     common::check(&w);
     let nk = K.len();

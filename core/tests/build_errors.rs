@@ -47,13 +47,15 @@ fn zero_nodes() {
 #[test]
 fn dangling_edge_in_an_edge_list() {
     let csv = write("dangling.csv", "src,dst,weight\n0,1,1.0\n1,2\n2,7\n");
-    let text = base(&format!("EdgeList(path: \"{}\", nodes: Some(3))", csv.display()), "");
+    assert!(csv.exists());
+    let text = base("EdgeList(path: \"dangling.csv\", nodes: Some(3))", "");
     let msg = error_of("dangling.ron", &text);
     assert!(msg.contains("dangling.csv:4"), "{msg}");
     assert!(msg.contains("dangling edge `2,7`") && msg.contains("only 0..3"), "{msg}");
     // A malformed line is named too.
     let csv = write("short.csv", "0,1\n1\n");
-    let msg = error_of("short.ron", &base(&format!("EdgeList(path: \"{}\")", csv.display()), ""));
+    assert!(csv.exists());
+    let msg = error_of("short.ron", &base("EdgeList(path: \"short.csv\")", ""));
     assert!(msg.contains("short.csv:2") && msg.contains("src,dst[,weight]"), "{msg}");
 }
 
@@ -125,4 +127,18 @@ fn bad_host_parameters() {
 )"#;
     let msg = error_of("mlp.ron", mlp);
     assert!(msg.contains("host.Mlp") && msg.contains("hidden[1]"), "{msg}");
+}
+
+/// A preset written with a UTF-8 byte-order mark (the loader skips it) reports a build error
+/// on its first line at the same column as the same text without one.
+#[test]
+fn build_errors_after_a_byte_order_mark_keep_their_column() {
+    let text = r#"(format: 1, name: "bom", host: Graph((graph: Ring(n: 5))), species: [(name: "v", emission: (rate: 1.0, sources: Nodes([7])))])"#;
+    let plain = error_of("nobom.ron", text);
+    let bom = error_of("bom.ron", &format!("\u{feff}{text}"));
+    assert!(plain.starts_with(&format!("{}:1:", write("nobom.ron", text).display())), "{plain}");
+    let column = |m: &str| m.split(':').nth(2).map(str::to_owned);
+    assert!(column(&plain).is_some(), "{plain}");
+    assert_eq!(column(&plain), column(&bom), "{plain}\n{bom}");
+    assert!(bom.contains("species[0].emission.sources"), "{bom}");
 }

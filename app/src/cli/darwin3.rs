@@ -30,6 +30,9 @@ use nv_core::darwin3::links::Link;
 use nv_core::darwin3::neuron::NeuronModel;
 use nv_core::darwin3::placement::{AnnealSettings, Placement};
 use nv_core::darwin3::session::{self, Removed, Session, SessionSettings, Source};
+use nv_core::graph::edge_file::Folders;
+use nv_core::json_stream::JsonObject;
+use nv_core::spiking::SpikingNetwork;
 use nv_core::{Mode, World};
 
 /// How chunks are placed, as typed.
@@ -130,6 +133,9 @@ pub struct Darwin3Args {
     /// No progress on stderr and no report on stdout.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Where files named in the preset may be read from.
+    #[command(flatten)]
+    pub build: super::build_args::BuildArgs,
 }
 
 /// Parses `--w-bits`: any whole number (the chip's widths are checked with the other settings,
@@ -191,12 +197,17 @@ pub fn run(args: &Darwin3Args) -> anyhow::Result<ExitCode> {
     // The settings first: a bad one is reported before the preset is even read.
     args.settings(0)?;
     let path = super::resolve_preset(&args.preset);
-    let mut world = World::load(&path, Mode::Particle).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let preset = nv_core::preset::load(&path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    args.build.check_memory(&preset, Mode::Particle, &path).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let folders = Folders::with_data_dir(base, args.build.data_dir());
+    let mut world = World::new_in(preset, Mode::Particle, &folders)
+        .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?;
     if let Some(seed) = args.seed {
         let mut preset = world.preset.clone();
         preset.seed = seed;
-        world = World::new(preset, Mode::Particle, &world.base_dir.clone())
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        world = World::new_in(preset, Mode::Particle, &world.folders())
+            .map_err(|e| anyhow::anyhow!("{}", e.located_in_file(&path)))?;
     }
     let network = network_of(&world).map_err(anyhow::Error::msg)?;
     let settings = args.settings(world.preset.seed)?;
@@ -289,6 +300,19 @@ pub fn report(s: &Session, out: &Path) -> String {
     )
 }
 
+/// Writes `network.json`: the network's `dt`, `neurons`, `populations` and `synapses` (the
+/// fields and values of its serde form), streamed through a buffer, one neuron, population or
+/// synapse per line, so a large network is never held as text.
+fn write_network_json(net: &SpikingNetwork, path: &Path) -> std::io::Result<()> {
+    let mut json = JsonObject::new(std::io::BufWriter::new(std::fs::File::create(path)?))?;
+    json.field("dt", &net.dt)?;
+    json.array("neurons", &net.neurons)?;
+    json.array("populations", &net.populations)?;
+    json.array("synapses", &net.synapses)?;
+    json.finish()?;
+    Ok(())
+}
+
 /// Writes every file of the session into `out` (made if missing).
 pub fn write_all(s: &Session, out: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(out)?;
@@ -309,7 +333,7 @@ pub fn write_all(s: &Session, out: &Path) -> anyhow::Result<()> {
         writeln!(inputs, "{i},{t}")?;
     }
     write("inputs.csv", inputs)?;
-    write("network.json", serde_json::to_string_pretty(&s.network)?)?;
+    write_network_json(&s.network, &out.join("network.json")).context("writing network.json")?;
     let mut cores = String::from(
         "core_x,core_y,kind,neurons,dendrite_words,dendrite_capacity,axon_words,spikes_in,\
          spikes_out,synaptic_events,instructions,packets_in,packets_out,vesicle_packets\n",

@@ -1,7 +1,10 @@
 //! The headless subcommands, one file each, and where presets are found.
 
 pub mod bench;
+pub mod build_args;
 pub mod darwin3;
+pub mod interrupt;
+pub mod out_dir;
 pub mod presets;
 pub mod run;
 pub mod validate;

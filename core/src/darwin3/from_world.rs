@@ -41,7 +41,7 @@ pub fn vesicle_traffic_with_progress(
     progress: &mut dyn FnMut(u64),
 ) -> Result<VesicleTraffic, String> {
     network_of(world)?;
-    let mut copy = World::new(world.preset.clone(), world.mode(), &world.base_dir)
+    let mut copy = World::new_in(world.preset.clone(), world.mode(), &world.folders())
         .map_err(|e| e.to_string())?;
     let mut traffic = Vec::with_capacity(steps as usize);
     for _ in 0..steps {

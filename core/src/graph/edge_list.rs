@@ -12,33 +12,33 @@
 //! - Undirected graphs store each edge in both directions (a self-loop once); directed ones keep
 //!   the file's direction. Duplicate lines become parallel edges.
 //!
-//! Every error is a [`GraphError::EdgeList`] naming the file and the 1-based line.
+//! Every error in the file's text is a [`GraphError::EdgeList`] naming the file and the
+//! 1-based line; where the file may be read from is [`edge_file`]'s concern.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use crate::graph::generators::{MAX_EDGES, MAX_NODES, WeightInit};
-use crate::graph::{Graph, GraphError, Role, layout};
+use crate::graph::{Graph, GraphError, Role, edge_file, layout};
 use crate::rng::Rng;
 
-/// Reads and parses the edge list at `path` (see the module docs for the format).
+/// Finds the edge list `relative` (as written in the preset) in the allowed `folders`, checks
+/// it (see [`edge_file`]) and parses it (see the module docs).
 ///
 /// `directed == false` stores each edge in both directions; `weights` fills missing weights and
-/// `seed` seeds them and the layout. An unreadable file is an error with line 0.
+/// `seed` seeds them and the layout. A path that is refused, or a file that cannot be read, is
+/// a [`GraphError::EdgeListPath`]; a malformed file a [`GraphError::EdgeList`] with its line.
 pub fn load(
-    path: &Path,
+    relative: &str,
+    folders: &edge_file::Folders,
     nodes: Option<u32>,
     directed: bool,
     weights: &WeightInit,
     seed: u64,
 ) -> Result<Graph, GraphError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| GraphError::EdgeList {
-        path: shown.clone(),
-        line: 0,
-        message: format!("cannot read the edge list: {e}"),
-    })?;
-    parse(&text, &shown, nodes, directed, weights, seed)
+    let refused = |message: String| GraphError::EdgeListPath { path: relative.to_owned(), message };
+    let file = edge_file::resolve(relative, folders).map_err(refused)?;
+    let text = edge_file::read(&file).map_err(refused)?;
+    parse(&text, &file.shown.display().to_string(), nodes, directed, weights, seed)
 }
 
 /// One edge line, before node names are resolved.
@@ -267,6 +267,7 @@ fn is_integer(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn p(text: &str, directed: bool) -> Result<Graph, GraphError> {
         parse(text, "test.csv", None, directed, &WeightInit::Constant(0.5), 1)
@@ -356,8 +357,9 @@ mod tests {
         assert!(msg.contains("no edges"), "{msg}");
         let (line, _) = line_of(p("", true));
         assert_eq!(line, 1);
-        let r = load(Path::new("/nonexistent/nv_edges.csv"), None, true, &WeightInit::default(), 0);
-        assert!(matches!(r, Err(GraphError::EdgeList { line: 0, .. })));
+        let folders = edge_file::Folders::new(Path::new("/nonexistent"));
+        let r = load("nv_edges.csv", &folders, None, true, &WeightInit::default(), 0);
+        assert!(matches!(r, Err(GraphError::EdgeListPath { .. })));
         let e = p("0,1\n1\n", true).expect_err("bad");
         assert!(e.to_string().starts_with("test.csv:2: "), "{e}");
     }

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::graph::edge_file::Folders;
 use crate::graph::{Graph, GraphError, Role, edge_list, layout};
 use crate::rng::{self, Rng, UniformSeq};
 
@@ -102,7 +103,8 @@ pub enum GraphSpec {
     },
     /// A CSV edge list (see [`edge_list`]), `path` relative to the preset's folder.
     EdgeList {
-        /// The file, relative to the preset's folder (or absolute).
+        /// The file, relative to the preset's folder (absolute paths and paths leaving the
+        /// folder are refused; see [`edge_file`]).
         path: String,
         /// The node count, when the file should not decide it: ids must be below it (an edge
         /// naming a larger id is a dangling edge, an error) and unnamed ids are isolated
@@ -200,13 +202,25 @@ impl WeightInit {
 /// `weights` gives the initial weights, `seed` all randomness, and `base_dir` the folder an
 /// [`GraphSpec::EdgeList`] path is relative to. Errors: [`GraphError::BadParameter`] for a
 /// parameter out of range or a graph over [`MAX_NODES`] / [`MAX_EDGES`],
-/// [`GraphError::EdgeList`] for an unreadable or malformed edge list.
+/// [`GraphError::EdgeListPath`] for an edge list that is refused or cannot be read, and
+/// [`GraphError::EdgeList`] for a malformed one.
 pub fn build(
     spec: &GraphSpec,
     directed: bool,
     weights: &WeightInit,
     seed: u64,
     base_dir: &Path,
+) -> Result<Graph, GraphError> {
+    build_in(spec, directed, weights, seed, &Folders::new(base_dir))
+}
+
+/// [`build`], with edge lists read from the allowed `folders` (see [`edge_file`]).
+pub fn build_in(
+    spec: &GraphSpec,
+    directed: bool,
+    weights: &WeightInit,
+    seed: u64,
+    folders: &Folders,
 ) -> Result<Graph, GraphError> {
     weights.validate()?;
     let rng = Rng::new(seed);
@@ -339,7 +353,7 @@ pub fn build(
                     "path is empty: name a CSV file `src,dst[,weight]`".into(),
                 ));
             }
-            edge_list::load(&base_dir.join(path), *nodes, directed, weights, seed)
+            edge_list::load(path, folders, *nodes, directed, weights, seed)
         }
     }
 }
@@ -1010,7 +1024,7 @@ mod tests {
             0,
             &dir,
         );
-        assert!(matches!(missing, Err(GraphError::EdgeList { line: 0, .. })));
+        assert!(matches!(missing, Err(GraphError::EdgeListPath { .. })));
         std::fs::remove_dir_all(&dir).expect("cleanup");
     }
 }

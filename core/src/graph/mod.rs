@@ -11,6 +11,7 @@
 //! selects the forward part, the backward part or both. Per-species learned kernel biases are
 //! indexed by move.
 
+pub mod edge_file;
 pub mod edge_list;
 pub mod generators;
 pub mod layout;
@@ -129,7 +130,16 @@ pub enum GraphError {
         /// What is wrong and what is allowed.
         message: String,
     },
-    /// An edge-list file could not be read or parsed.
+    /// An edge-list path was refused (absolute, outside the allowed folders, not a regular
+    /// file, too large) or the file could not be read.
+    #[error("{message}")]
+    EdgeListPath {
+        /// The path as written in the preset.
+        path: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// An edge-list file could not be parsed.
     #[error("{path}:{line}: {message}")]
     EdgeList {
         /// The file.

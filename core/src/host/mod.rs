@@ -90,6 +90,8 @@ pub struct HostError {
     pub path: String,
     /// What is wrong and what is allowed.
     pub message: String,
+    /// The bad value as written in the preset, where there is one (an edge-list path).
+    pub value: Option<String>,
 }
 
 impl Host {
@@ -101,27 +103,46 @@ impl Host {
         dt: f32,
         base_dir: &std::path::Path,
     ) -> Result<(Host, crate::graph::Graph), HostError> {
+        Self::build_in(spec, seed, dt, &crate::graph::edge_file::Folders::new(base_dir))
+    }
+
+    /// [`Host::build`], with edge lists read only from the allowed `folders` (see
+    /// [`crate::graph::edge_file`]).
+    pub fn build_in(
+        spec: &HostSpec,
+        seed: u64,
+        dt: f32,
+        folders: &crate::graph::edge_file::Folders,
+    ) -> Result<(Host, crate::graph::Graph), HostError> {
+        let error =
+            |path: &str, message: String| HostError { path: path.into(), message, value: None };
         match spec {
             HostSpec::Mlp(m) => {
-                let (mlp, graph) = Mlp::new(m, seed)
-                    .map_err(|message| HostError { path: "host.Mlp".into(), message })?;
+                let (mlp, graph) = Mlp::new(m, seed).map_err(|m| error("host.Mlp", m))?;
                 Ok((Host::Mlp(Box::new(mlp)), graph))
             }
             HostSpec::Graph(p) => {
-                let graph = crate::graph::generators::build(
-                    &p.graph, p.directed, &p.weights, seed, base_dir,
+                let graph = crate::graph::generators::build_in(
+                    &p.graph, p.directed, &p.weights, seed, folders,
                 )
-                .map_err(|e| HostError {
-                    path: "host.Graph.graph".into(),
-                    message: e.to_string(),
+                .map_err(|e| match e {
+                    // Refused paths and unreadable or malformed files are placed at the path.
+                    crate::graph::GraphError::EdgeListPath { path, message } => HostError {
+                        path: "host.Graph.graph.EdgeList.path".into(),
+                        message,
+                        value: Some(format!("{path:?}")),
+                    },
+                    e @ crate::graph::GraphError::EdgeList { .. } => {
+                        error("host.Graph.graph.EdgeList.path", e.to_string())
+                    }
+                    e => error("host.Graph.graph", e.to_string()),
                 })?;
-                let host = PlainHost::new(p, &graph)
-                    .map_err(|message| HostError { path: "host.Graph".into(), message })?;
+                let host = PlainHost::new(p, &graph).map_err(|m| error("host.Graph", m))?;
                 Ok((Host::Plain(host), graph))
             }
             HostSpec::Spiking(s) => {
-                let (host, graph) = SpikingHost::new(s, dt, seed)
-                    .map_err(|message| HostError { path: "host.Spiking".into(), message })?;
+                let (host, graph) =
+                    SpikingHost::new(s, dt, seed).map_err(|m| error("host.Spiking", m))?;
                 Ok((Host::Spiking(Box::new(host)), graph))
             }
         }

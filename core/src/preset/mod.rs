@@ -8,6 +8,7 @@
 
 pub mod error;
 pub mod load;
+pub mod memory;
 pub mod species_edits;
 pub mod validate;
 

@@ -3,8 +3,8 @@
 //!
 //! Step t, for every neuron (MODEL §8, the order Brian2 2.9 follows with `method='exact'`,
 //! `threshold='v >= theta'`, `refractory=t_ref` and synaptic delay (d − 1)·dt):
-//! 1. the synaptic input due at step t is added to I (a ring buffer of `max_delay` slots per
-//!    neuron, neuron-major, holds the inputs due at the next steps);
+//! 1. the synaptic input due at step t is added to I (a [`DelayCalendar`] of `max_delay` slots
+//!    holds the `(post, weight)` arrivals due at the next steps);
 //! 2. a refractory neuron (it spiked at step s and t < s + n_ref, n_ref = [`refractory_steps`]:
 //!    ⌊t_ref/dt + 10⁻³⌋) keeps v = v_reset; any other takes the exact step
 //!    `v ← v_rest + I_ext + (v − v_rest − I_ext)·a + I·τ_s/(τ_s − τ_m)·(b − a)`, with
@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
+use super::calendar::DelayCalendar;
 use super::topology::Topology;
 use super::{InputSource, NeuronKind, SpikingNetwork};
 use crate::rng::{self, Rng};
@@ -94,8 +95,10 @@ pub struct LifReference {
     v: Vec<f64>,
     current: Vec<f64>,
     last_spike: Vec<i64>,
-    /// Inputs due, `[i · slots + (t mod slots)]`.
-    ring: Vec<f64>,
+    /// Arrivals due at the next `slots` steps, slot `t mod slots`.
+    calendar: DelayCalendar,
+    /// The input due at each neuron this step (zero between steps).
+    due: Vec<f64>,
     slots: usize,
     step: u64,
     spikes: Vec<u32>,
@@ -174,7 +177,8 @@ impl LifReference {
             v,
             current: vec![0.0; n],
             last_spike: vec![NEVER; n],
-            ring: vec![0.0; n * slots],
+            calendar: DelayCalendar::new(slots),
+            due: vec![0.0; n],
             slots,
             step: 0,
             spikes: Vec::new(),
@@ -200,25 +204,28 @@ impl LifReference {
         let (propagators, drive, schedules, rng) =
             (&self.propagators, &self.drive, &self.schedules, &self.rng);
 
+        // Phase 1: the arrivals due now, summed per neuron in the order they were scheduled.
+        self.calendar.drain_into(slot, &mut self.due);
+
         // Phases 1–3, one chunk of neurons per task.
         let lists: Vec<Vec<u32>> = self
             .v
             .par_chunks_mut(CHUNK)
             .zip(self.current.par_chunks_mut(CHUNK))
             .zip(self.last_spike.par_chunks_mut(CHUNK))
-            .zip(self.ring.par_chunks_mut(CHUNK * slots))
+            .zip(self.due.par_chunks_mut(CHUNK))
             .enumerate()
-            .map(|(c, (((v, cur), last), ring))| {
+            .map(|(c, (((v, cur), last), due))| {
                 let start = c * CHUNK;
                 let mut fired = Vec::new();
                 for k in 0..v.len() {
                     let i = start + k;
+                    // Inputs arriving at an input neuron are dropped, as they always were.
+                    let input = std::mem::take(&mut due[k]);
                     match drive[i] {
                         Drive::Lif(p) => {
                             let p = &propagators[p as usize];
-                            let due = &mut ring[k * slots + slot];
-                            let current = cur[k] + *due;
-                            *due = 0.0;
+                            let current = cur[k] + input;
                             let refractory = (t as i64) < last[k] + p.n_ref;
                             if refractory {
                                 v[k] = p.v_reset;
@@ -265,29 +272,20 @@ impl LifReference {
                 .filter(|&i| !matches!(self.drive[i as usize], Drive::Lif(_))),
         );
 
-        // Phase 4: every block of post neurons gathers its share of the step's spikes, in
-        // increasing pre order (so the block size, a few per thread, changes nothing).
+        // Phase 4: the step's spikes are scheduled in increasing pre order, each pre's
+        // synapses in order, so every post neuron adds its inputs in increasing pre order.
         if !self.spikes.is_empty() && self.topology.m() > 0 {
-            let (topo, spikes) = (&self.topology, &self.spikes);
-            let block = n.div_ceil(4 * rayon::current_num_threads()).max(CHUNK);
-            self.ring.par_chunks_mut(block * slots).enumerate().for_each(|(c, ring)| {
-                let lo = (c * block) as u32;
-                let hi = lo + (ring.len() / slots) as u32;
-                for &j in spikes {
-                    let range = topo.outgoing(j as usize);
-                    let posts = &topo.post[range.clone()];
-                    let a = range.start + posts.partition_point(|&p| p < lo);
-                    let b = range.start + posts.partition_point(|&p| p < hi);
-                    for s in a..b {
-                        // (t + delay) mod slots, with 1 ≤ delay ≤ slots.
-                        let mut due = slot + topo.delay[s] as usize;
-                        if due >= slots {
-                            due -= slots;
-                        }
-                        ring[(topo.post[s] - lo) as usize * slots + due] += weights[s];
+            let (topo, spikes, calendar) = (&self.topology, &self.spikes, &mut self.calendar);
+            for &j in spikes {
+                for s in topo.outgoing(j as usize) {
+                    // (t + delay) mod slots, with 1 ≤ delay ≤ slots.
+                    let mut due = slot + topo.delay[s] as usize;
+                    if due >= slots {
+                        due -= slots;
                     }
+                    calendar.push(due, topo.post[s], weights[s]);
                 }
-            });
+            }
         }
         self.step += 1;
         &self.spikes

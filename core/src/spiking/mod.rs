@@ -10,6 +10,7 @@
 //! The host that runs all this inside a world is [`crate::host::spiking`].
 
 pub mod build;
+pub mod calendar;
 pub mod lif;
 pub mod metrics;
 pub mod network;
