@@ -251,3 +251,23 @@ fn without_a_file_dialog_the_path_box_opens_the_preset() {
     assert_eq!(h.state().sim().world().preset.name, "Pathway carving", "the typed path opened");
     assert!(h.query_by_label_contains("shows no file dialog").is_none(), "the box closed");
 }
+
+/// A small file that asks for more memory than the budget (2^31 vesicles) is refused by the
+/// window too, with its place and the estimate, and the current world is kept.
+#[test]
+fn a_preset_over_the_memory_budget_is_refused_and_the_world_kept() {
+    let dir = tmp("trust_ui", "memory");
+    let path = dir.join("huge.ron");
+    let text = std::fs::read_to_string(preset("tiny_chain.ron")).expect("the shipped preset");
+    std::fs::write(&path, text.replace("capacity: 10000,", "capacity: 2147483648,"))
+        .expect("written");
+    let mut h = lab(preset("tiny_chain.ron"));
+    h.state_mut().queue(AppCommand::Step(7));
+    h.run_steps(2);
+    h.state_mut().queue(AppCommand::LoadPreset(path.clone()));
+    h.run_steps(2);
+    assert_eq!(h.state().sim().world().step, 7, "the old world is kept");
+    let located = format!("{}:", path.display());
+    assert!(h.query_by_label_contains(&located).is_some(), "the error names the file");
+    assert!(h.query_by_label_contains("budget").is_some(), "and the budget");
+}

@@ -92,15 +92,13 @@ impl Simulation {
         let base = path.as_deref().and_then(Path::parent).unwrap_or(Path::new(".")).to_path_buf();
         let main_mode = if mode == Mode::Density { Mode::Density } else { Mode::Particle };
         let locate = |e: nv_core::PresetError| match &path {
-            Some(p) => {
-                let e = e.in_file(p.display().to_string());
-                match std::fs::read_to_string(p) {
-                    Ok(text) => e.located_in(&text).to_string(),
-                    Err(_) => e.to_string(),
-                }
-            }
+            Some(p) => e.located_in_file(p).to_string(),
             None => e.to_string(),
         };
+        // A preset that would need more memory than the budget is refused before anything is
+        // built (the same estimate and budget as `nvlab run`'s default).
+        nv_core::preset::memory::check(&preset, mode, nv_core::preset::memory::DEFAULT_BUDGET)
+            .map_err(locate)?;
         let world = World::new(preset.clone(), main_mode, &base).map_err(locate)?;
         let twin = if mode == Mode::Twin {
             Some(World::new(preset, Mode::Density, &base).map_err(locate)?)
