@@ -9,7 +9,7 @@ use common::{adapter_or_skip, kittest_wgpu_setup, lab, preset, tmp};
 use eframe::egui;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use nv_core::Mode;
 use nv_core::backend::BackendKind;
 use nv_lab::lab::app::LabApp;
@@ -270,4 +270,60 @@ fn a_preset_over_the_memory_budget_is_refused_and_the_world_kept() {
     let located = format!("{}:", path.display());
     assert!(h.query_by_label_contains(&located).is_some(), "the error names the file");
     assert!(h.query_by_label_contains("budget").is_some(), "and the budget");
+}
+
+/// A message never moves or resizes the views: the network view draws its nodes at the same
+/// places with an error shown as without it.
+#[test]
+fn a_message_does_not_move_the_network_view() {
+    use nv_lab::lab::panels::network::node_positions_id;
+    let positions = |h: &Harness<'_, LabApp>| -> Vec<egui::Pos2> {
+        h.ctx.data(|d| d.get_temp(node_positions_id())).expect("the view records its nodes")
+    };
+    let mut h = lab(preset("tiny_chain.ron"));
+    let before = positions(&h);
+    let long =
+        "a very long message that would push the view if it were laid out inline: ".repeat(8);
+    h.state_mut().queue(AppCommand::ShowError(long));
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("a very long message").is_some(), "the error is shown");
+    assert_eq!(positions(&h), before, "the nodes did not move");
+}
+
+/// The path box: a listed entry is taken by clicking it, and Cancel closes the box without
+/// doing anything.
+#[test]
+fn the_path_box_takes_a_clicked_entry_and_cancels() {
+    let mut h = lab(preset("tiny_chain.ron"));
+    h.state_mut().queue(AppCommand::OpenDialog);
+    h.run_steps(2);
+    let mut shown = false;
+    for _ in 0..40 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+        if h.query_by_label_contains("shows no file dialog").is_some() {
+            shown = true;
+            break;
+        }
+    }
+    if !shown {
+        assert!(std::env::var("CI").is_err(), "CI has no file-dialog portal: the box must open");
+        return;
+    }
+    let entry = preset("sparse_agents.ron").canonicalize().expect("shipped");
+    let listed = h
+        .query_all_by_role(Role::Button)
+        .filter_map(|n| n.accesskit_node().label())
+        .find(|l| l.ends_with("sparse_agents.ron"));
+    let listed = listed.expect("the presets folder's files are listed");
+    click(&mut h, &listed);
+    let field = h
+        .query_all_by_role(Role::TextInput)
+        .find(|n| n.value().is_some_and(|v| v.ends_with("sparse_agents.ron")))
+        .expect("the clicked entry is in the box");
+    drop(field);
+    click(&mut h, "Cancel");
+    assert!(h.query_by_label_contains("shows no file dialog").is_none(), "closed");
+    assert_eq!(h.state().sim().world().preset.name, "Tiny chain", "nothing was opened");
+    assert!(entry.is_file());
 }

@@ -39,9 +39,14 @@ fn split(text: &str) -> (PathBuf, String) {
 }
 
 impl PathBox {
-    /// A path box for `kind`, starting at `start` (a folder and a suggested name).
+    /// A path box for `kind`, starting at `start` (a folder and a suggested name); a folder
+    /// ends with a separator, so its entries are listed at once.
     pub fn new(kind: DialogKind, start: &Path) -> Self {
-        Self { kind, text: start.display().to_string(), error: None }
+        let mut text = start.display().to_string();
+        if start.is_dir() && !text.ends_with(['/', std::path::MAIN_SEPARATOR]) {
+            text.push(std::path::MAIN_SEPARATOR);
+        }
+        Self { kind, text, error: None }
     }
 
     /// What the box asks for, in words.
