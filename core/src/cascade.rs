@@ -150,3 +150,67 @@ impl CascadeTracker {
         self.active.iter().filter(|a| a.is_some()).count()
     }
 }
+
+/// The cascade law of MODEL §6 for one species: how often a vesicle docks in its life and the
+/// branching ratio m = χ·E of a `Cascade` release with mean χ children per docking.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct BranchingLaw {
+    /// Per-step survival S = e^(−dt/L).
+    pub survival: f64,
+    /// Per-step docking probability D = 1 − e^(−k·dt), with k = k0/2 (docking gain γ = 0).
+    pub docking: f64,
+    /// Mean dockings in a life, E = S·D / (1 − S·(1 − D·p_abs)).
+    pub dockings: f64,
+    /// The branching ratio m = χ·E.
+    pub m: f64,
+}
+
+/// The cascade law of `species` with χ children per docking at time step `dt` (s), when its
+/// rates are uniform: an exponential lifetime and a docking rate that does not depend on the
+/// payload (docking gain γ = 0). `Err` says why the law does not apply otherwise (then only
+/// a measured ratio is meaningful).
+pub fn branching_law(
+    species: &crate::species::Species,
+    chi: f32,
+    dt: f32,
+) -> Result<BranchingLaw, &'static str> {
+    use crate::species::LifetimeLaw;
+    if species.lifetime.law != LifetimeLaw::Exponential {
+        return Err("a fixed lifetime: survival is not the same every step");
+    }
+    if species.docking.gain != 0.0 {
+        return Err("docking depends on the payload (docking gain γ ≠ 0)");
+    }
+    let dt = dt as f64;
+    let survival = (-dt / species.lifetime.mean as f64).exp();
+    let k = species.docking.rate as f64 / 2.0;
+    let docking = -(-k * dt).exp_m1();
+    let p_abs = species.absorption as f64;
+    let dockings = survival * docking / (1.0 - survival * (1.0 - docking * p_abs));
+    Ok(BranchingLaw { survival, docking, dockings, m: chi as f64 * dockings })
+}
+
+#[cfg(test)]
+mod law_tests {
+    use super::*;
+
+    /// The numbers `cascade_critical`'s description works out: L = 2 s, k0 = 1 /s (k = 0.5),
+    /// p_abs = 0.5, dt = 0.1 s, χ = 1.53576: S = 0.95123, D = 0.04877, E = 0.64463, m = 0.99.
+    #[test]
+    fn cascade_critical_is_just_below_one() {
+        let preset = crate::preset::from_str(
+            include_str!("../../presets/cascade_critical.ron"),
+            "cascade_critical.ron",
+        )
+        .expect("the shipped preset loads");
+        let s = &preset.species[0];
+        let law = branching_law(s, 1.53576, preset.dt).expect("uniform rates");
+        assert!((law.survival - 0.95123).abs() < 1e-5, "{law:?}");
+        assert!((law.docking - 0.04877).abs() < 1e-5, "{law:?}");
+        assert!((law.dockings - 0.64463).abs() < 1e-5, "{law:?}");
+        assert!((law.m - 0.99).abs() < 1e-4, "{law:?}");
+        let mut fixed = s.clone();
+        fixed.lifetime.law = crate::species::LifetimeLaw::Fixed;
+        assert!(branching_law(&fixed, 1.0, preset.dt).is_err());
+    }
+}

@@ -303,6 +303,7 @@ fn sliders(ui: &mut egui::Ui, sim: &Simulation, species: &mut [nv_core::species:
         any = true;
         let [r, g, b] = s.color;
         let title = RichText::new(&s.name).strong().color(Color32::from_rgb(r, g, b));
+        let parent = s.clone();
         egui::CollapsingHeader::new(title).id_salt(("tune_species", k)).default_open(true).show(
             ui,
             |ui| {
@@ -320,6 +321,9 @@ fn sliders(ui: &mut egui::Ui, sim: &Simulation, species: &mut [nv_core::species:
                             }
                         });
                         op_sliders(ui, op);
+                        if let ReleaseOp::Cascade { chi, species: target, .. } = op {
+                            branching(ui, sim, &parent, k, *chi, target);
+                        }
                     });
                     ui.add_space(4.0);
                 }
@@ -328,6 +332,56 @@ fn sliders(ui: &mut egui::Ui, sim: &Simulation, species: &mut [nv_core::species:
     }
     if !any {
         ui.label("No species has a release operator; add one in the Species tab.");
+    }
+}
+
+/// The branching ratio of a `Cascade` release (MODEL §6): the law m = χ·E where the rates are
+/// uniform, and, when the children are of the parent's own species, the ratio measured over
+/// the run (children born per life ended).
+fn branching(
+    ui: &mut egui::Ui,
+    sim: &Simulation,
+    parent: &nv_core::species::Species,
+    k: usize,
+    chi: f32,
+    target: &str,
+) {
+    let w = sim.world();
+    let law = nv_core::cascade::branching_law(parent, chi, w.preset.dt);
+    let text = match law {
+        Ok(l) => {
+            let regime = if l.m < 1.0 {
+                format!("mean cascade size 1/(1 − m) = {:.1}", 1.0 / (1.0 - l.m))
+            } else if l.m == 1.0 {
+                "critical: heavy-tailed sizes".to_string()
+            } else {
+                "supercritical: the population grows until the capacity drops births".to_string()
+            };
+            format!(
+                "branching ratio m = χ·E = {:.3} (E = {:.4} dockings per life: S = {:.5}, D = \
+                 {:.5}); {regime}",
+                l.m, l.dockings, l.survival, l.docking
+            )
+        }
+        Err(why) => format!("no closed-form branching ratio: {why}"),
+    };
+    ui.label(RichText::new(text).small()).on_hover_text(
+        "MODEL §6: a vesicle survives a step with probability S = e^(−dt/L), docks with D = \
+         1 − e^(−k·dt) (k = k0/2 when the docking gain is 0) and stays after docking with \
+         1 − p_abs, so it docks E = S·D/(1 − S·(1 − D·p_abs)) times in its life; each docking \
+         has Poisson(χ) children, so m = χ·E.",
+    );
+    let ended = w.totals.died[k] + w.totals.absorbed[k];
+    if target == parent.name && ended > 0.0 {
+        let measured = w.totals.cascade_born[k] / ended;
+        ui.label(
+            RichText::new(format!(
+                "measured over the run: m̂ = {measured:.3} children per life ended ({ended:.0} \
+                 lives)"
+            ))
+            .small()
+            .weak(),
+        );
     }
 }
 
