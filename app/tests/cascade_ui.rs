@@ -24,3 +24,47 @@ fn the_releases_tab_states_the_branching_ratio() {
     assert!(h.query_by_label_contains("mean cascade size 1/(1 − m) = 100").is_some());
     assert!(h.query_by_label_contains("measured over the run: m̂ = ").is_some());
 }
+
+/// The Cascades tab lists open and finished cascades; a header sorts by its column (again:
+/// the other way), and the minimum size filters.
+#[test]
+fn the_cascades_tab_lists_sorts_and_filters() {
+    let mut h = lab(preset("cascade_critical.ron"));
+    h.state_mut().queue(AppCommand::Step(3000));
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Cascades").click();
+    h.run_steps(4);
+    let w = h.state().sim().world();
+    let (open, finished) = (w.cascades.open_count(), w.cascades.finished_total);
+    assert!(finished > 100, "3000 steps finish many cascades: {finished}");
+    let summary = format!("{open} open · {finished} finished in all");
+    assert!(h.query_by_label_contains(&summary).is_some(), "the tab says what it holds");
+    // Sort by size: the largest first, and the top row's size is the largest kept.
+    let largest = w.cascades.finished.iter().map(|c| c.size).max().unwrap_or(1);
+    let largest = largest.max(w.cascades.live().iter().map(|c| c.size).max().unwrap_or(1));
+    h.get_by_label("size").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("size ▼").is_some(), "sorted by size, descending");
+    let top = largest.to_string();
+    assert!(h.query_all_by_label(&top).next().is_some(), "the largest is in view");
+    h.get_by_label("size ▼").click();
+    h.run_steps(3);
+    assert!(h.query_by_label("size ▲").is_some(), "again: ascending");
+    // Filter by a minimum size above every cascade: nothing matches.
+    let field = h.get_by_role_and_label(Role::SpinButton, "min size");
+    field.click();
+    h.run_steps(1);
+    h.event(eframe::egui::Event::Text((largest + 1).to_string()));
+    h.key_press(eframe::egui::Key::Enter);
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("No cascade matches").is_some());
+}
+
+/// A world without cascading species says how to get some.
+#[test]
+fn the_cascades_tab_explains_a_world_without_cascades() {
+    let mut h = lab(preset("tiny_chain.ron"));
+    h.get_by_role_and_label(Role::Button, "Cascades").click();
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("No species of this world has a Cascade release").is_some());
+}

@@ -16,6 +16,10 @@ pub struct CascadeRecord {
     pub root: u64,
     /// Species of the root.
     pub species: u16,
+    /// The node the root was born at.
+    pub root_node: u32,
+    /// The step at whose end the root was born.
+    pub start: u64,
     /// Vesicles in the tree, the root included.
     pub size: u64,
     /// Largest generation reached (0: the root alone).
@@ -25,11 +29,33 @@ pub struct CascadeRecord {
     pub duration: u64,
 }
 
+/// A cascade still open: its record so far and its live members.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LiveCascade {
+    /// Sequential cascade number (in order of root birth).
+    pub number: u64,
+    /// Stable id of the root vesicle.
+    pub root: u64,
+    /// Species of the root.
+    pub species: u16,
+    /// The node the root was born at.
+    pub root_node: u32,
+    /// The step at whose end the root was born.
+    pub start: u64,
+    /// Vesicles in the tree so far, the root included.
+    pub size: u64,
+    /// Largest generation so far.
+    pub depth: u32,
+    /// Members alive now.
+    pub alive: u32,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Active {
     number: u64,
     root: u64,
     species: u16,
+    node: u32,
     size: u64,
     depth: u32,
     start: u64,
@@ -71,9 +97,17 @@ impl CascadeTracker {
         Self { keep, ..Self::default() }
     }
 
-    /// Opens a cascade for a root born at the end of step `step`; returns its slot.
-    pub fn open(&mut self, root: u64, species: u16, step: u64) -> u32 {
-        let a = Active { number: self.next_number, root, species, size: 1, depth: 0, start: step };
+    /// Opens a cascade for a root born at `node` at the end of step `step`; returns its slot.
+    pub fn open(&mut self, root: u64, species: u16, node: u32, step: u64) -> u32 {
+        let a = Active {
+            number: self.next_number,
+            root,
+            species,
+            node,
+            size: 1,
+            depth: 0,
+            start: step,
+        };
         self.next_number += 1;
         match self.free.pop() {
             Some(slot) => {
@@ -135,6 +169,8 @@ impl CascadeTracker {
                         number: a.number,
                         root: a.root,
                         species: a.species,
+                        root_node: a.node,
+                        start: a.start,
                         size: a.size,
                         depth: a.depth,
                         duration: step - a.start,
@@ -148,6 +184,26 @@ impl CascadeTracker {
     /// Cascades still open.
     pub fn open_count(&self) -> usize {
         self.active.iter().filter(|a| a.is_some()).count()
+    }
+
+    /// The cascades still open, in slot order, with their live members.
+    pub fn live(&self) -> Vec<LiveCascade> {
+        self.active
+            .iter()
+            .zip(&self.alive)
+            .filter_map(|(a, alive)| {
+                a.map(|a| LiveCascade {
+                    number: a.number,
+                    root: a.root,
+                    species: a.species,
+                    root_node: a.node,
+                    start: a.start,
+                    size: a.size,
+                    depth: a.depth,
+                    alive: alive.load(Ordering::Relaxed),
+                })
+            })
+            .collect()
     }
 }
 

@@ -525,7 +525,7 @@ impl World {
                             // `kept` is at most the room left, so every push finds a place.
                             let Some(id) = pool.push(&b, t + 1) else { break };
                             if tracked_root {
-                                let slot = cascades.open(id, b.species, t);
+                                let slot = cascades.open(id, b.species, b.node, t);
                                 if let Some(last) = pool.cascade.last_mut() {
                                     *last = slot;
                                 }

@@ -621,11 +621,11 @@ impl GpuBackend {
         let mut number = births_total - emitted_total;
         for (k, list) in per_species.iter().enumerate() {
             let tracked = world.species[k].cascades;
-            for &(_, c) in list {
+            for &(node, c) in list {
                 let kept = c.min(room.saturating_sub(number));
                 if tracked {
                     for j in number..number + kept {
-                        let slot = world.cascades.open(old_next + j, k as u16, t);
+                        let slot = world.cascades.open(old_next + j, k as u16, node, t);
                         d.pending_roots.push((live + j as u32, slot));
                     }
                 }

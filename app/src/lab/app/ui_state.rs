@@ -39,6 +39,8 @@ pub enum CentralTab {
     Network,
     /// The Darwin3 emulation panel.
     Darwin3,
+    /// The table of live and finished cascades.
+    Cascades,
 }
 
 /// The tabs of the right-hand panel.

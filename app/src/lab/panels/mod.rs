@@ -1,6 +1,7 @@
 //! The lab's panels, one file each, named as the user sees them.
 
 pub mod boundary;
+pub mod cascades;
 pub mod inspector;
 pub mod library;
 pub mod menu_bar;
@@ -68,7 +69,8 @@ fn darwin3(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
 
 /// The tabs of the central area, in order: which, its label, its hover text, what draws it.
 /// Adding a tab is one line here, a variant of [`CentralTab`] and its file.
-pub const CENTRAL_TABS: [(CentralTab, &str, &str, TabFn); 2] = [
+pub const CENTRAL_TABS: [(CentralTab, &str, &str, TabFn); 3] = [
     (CentralTab::Network, "Network", "The network and its vesicles", network::show),
+    (CentralTab::Cascades, "Cascades", "Live and finished cascades, sortable", cascades::show),
     (CentralTab::Darwin3, "Darwin3", "The network mapped onto an emulated Darwin3 chip", darwin3),
 ];

@@ -264,7 +264,7 @@ fn sparkline(ui: &mut egui::Ui, series: &[f64], color: Color32) {
 }
 
 /// The last step's total of the channel an operator writes, with a label, if it has one.
-fn effect(sim: &Simulation, totals: &[f64], k: usize, op: &ReleaseOp) -> Option<(String, f64)> {
+fn effect(sim: &Simulation, totals: &[f64], op: &ReleaseOp) -> Option<(String, f64)> {
     let w = sim.world();
     let t = |c: usize| totals.get(c).copied().unwrap_or(0.0);
     let index = |name: &str| w.species.iter().position(|s| s.name == name);
@@ -282,12 +282,8 @@ fn effect(sim: &Simulation, totals: &[f64], k: usize, op: &ReleaseOp) -> Option<
             ("memory arrivals".into(), t(channel::MEM_RUN_COUNT))
         }
         ReleaseOp::Memory(MemoryRate::Fixed(_)) => ("memory Σε".into(), t(channel::MEM_FIX_WEIGHT)),
-        ReleaseOp::Cascade { chi, .. } => {
-            let n = w.n();
-            let docks: f64 =
-                w.docks.get(k * n..(k + 1) * n).map_or(0.0, |d| d.iter().map(|&x| x as f64).sum());
-            ("expected children χ·dockings".into(), *chi as f64 * docks)
-        }
+        // Its effect is the branching ratio, stated under its slider (`branching`).
+        ReleaseOp::Cascade { .. } => return None,
     })
 }
 
@@ -312,7 +308,7 @@ fn sliders(ui: &mut egui::Ui, sim: &Simulation, species: &mut [nv_core::species:
                         ui.horizontal(|ui| {
                             ui.label(RichText::new(op.kind_name()).strong())
                                 .on_hover_text(op.doc());
-                            if let Some((label, v)) = effect(sim, &totals, k, op) {
+                            if let Some((label, v)) = effect(sim, &totals, op) {
                                 ui.label(RichText::new(format!("{label} = {v:.4}")).small().weak())
                                     .on_hover_text(
                                         "The whole channel's total over nodes in the last step \
