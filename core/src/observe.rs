@@ -194,32 +194,43 @@ impl RunWriter {
         if let Some(t) = self.twin.as_mut() {
             t.flush()?;
         }
-        let g = &main.graph;
-        let mut edges = create(&self.dir, "edges.csv", "src,dst,weight,pathway")?;
-        for e in 0..g.m() {
-            writeln!(
-                edges,
-                "{},{},{},{}",
-                g.edge_src[e],
-                g.edge_dst[e],
-                main.weight[e] + main.modulation.weight_delta[e],
-                main.pathway[e]
-            )?;
-        }
+        let mut edges = BufWriter::new(create_new(&self.dir, "edges.csv")?);
+        write_edges_csv(main, &mut edges)?;
         edges.flush()?;
-        let mut cascades =
-            create(&self.dir, "cascades.csv", "cascade,root_species,size,depth,duration")?;
-        for c in &main.cascades.finished {
-            let name = main.species.get(c.species as usize).map_or("?", |s| s.name.as_str());
-            let name = cell(name);
-            writeln!(cascades, "{},{name},{},{},{}", c.number, c.size, c.depth, c.duration)?;
-        }
+        let mut cascades = BufWriter::new(create_new(&self.dir, "cascades.csv")?);
+        write_cascades_csv(main, &mut cascades)?;
         cascades.flush()?;
         let text = serde_json::to_string_pretty(summary).map_err(io::Error::other)?;
         let mut f = create_new(&self.dir, "summary.json")?;
         f.write_all(text.as_bytes())?;
         f.flush()
     }
+}
+
+/// Writes `edges.csv` of `world` to `out`: `src,dst,weight,pathway`, one row per directed
+/// edge: the effective weight (host weight + vesicle weight delta) and the pathway trace π.
+pub fn write_edges_csv(world: &World, out: &mut impl Write) -> io::Result<()> {
+    let g = &world.graph;
+    writeln!(out, "src,dst,weight,pathway")?;
+    for e in 0..g.m() {
+        let weight = world.weight.get(e).copied().unwrap_or(0.0)
+            + world.modulation.weight_delta.get(e).copied().unwrap_or(0.0);
+        let pathway = world.pathway.get(e).copied().unwrap_or(0.0);
+        writeln!(out, "{},{},{weight},{pathway}", g.edge_src[e], g.edge_dst[e])?;
+    }
+    Ok(())
+}
+
+/// Writes `cascades.csv` of `world` to `out`: `cascade,root_species,size,depth,duration`,
+/// one row per finished cascade the world keeps, in order of completion.
+pub fn write_cascades_csv(world: &World, out: &mut impl Write) -> io::Result<()> {
+    writeln!(out, "cascade,root_species,size,depth,duration")?;
+    for c in &world.cascades.finished {
+        let name = world.species.get(c.species as usize).map_or("?", |s| s.name.as_str());
+        let name = cell(name);
+        writeln!(out, "{},{name},{},{},{}", c.number, c.size, c.depth, c.duration)?;
+    }
+    Ok(())
 }
 
 /// Final totals of one species, for `summary.json`.

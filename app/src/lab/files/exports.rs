@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use nv_core::observe::{SpeciesTotals, fnv1a_hex, species_totals, write_graph_json};
+use nv_core::observe::{
+    SpeciesTotals, fnv1a_hex, species_totals, write_cascades_csv, write_edges_csv, write_graph_json,
+};
 use serde::Serialize;
 
 use super::atomic::write_atomic;
@@ -92,7 +94,7 @@ pub struct BundleSummary {
 }
 
 /// Writes a run bundle into the folder `dir` (created if needed; files of the same names are
-/// replaced): `preset.ron`, `summary.json`, `series.csv`, `graph.json`, `edges.csv` (module
+/// replaced): `preset.ron`, `summary.json`, `series.csv`, `graph.json`, `edges.csv`, `cascades.csv` (module
 /// docs).
 pub fn export_bundle(sim: &Simulation, dir: &Path) -> Result<(), String> {
     let fail = |what: &str, e: &dyn std::fmt::Display| format!("cannot write {what}: {e}");
@@ -118,13 +120,11 @@ pub fn export_bundle(sim: &Simulation, dir: &Path) -> Result<(), String> {
     write_atomic(&dir.join("summary.json"), json.as_bytes())
         .map_err(|e| fail("summary.json", &e))?;
     write_graph_json(w, &dir.join("graph.json")).map_err(|e| fail("graph.json", &e))?;
-    let g = &w.graph;
-    let mut edges = String::from("src,dst,weight,pathway\n");
-    for e in 0..g.m() {
-        let weight = w.weight.get(e).copied().unwrap_or(0.0)
-            + w.modulation.weight_delta.get(e).copied().unwrap_or(0.0);
-        let pathway = w.pathway.get(e).copied().unwrap_or(0.0);
-        edges.push_str(&format!("{},{},{weight},{pathway}\n", g.edge_src[e], g.edge_dst[e]));
-    }
-    write_atomic(&dir.join("edges.csv"), edges.as_bytes()).map_err(|e| fail("edges.csv", &e))
+    let csv = |name: &str, write: fn(&nv_core::World, &mut Vec<u8>) -> std::io::Result<()>| {
+        let mut bytes = Vec::new();
+        write(w, &mut bytes).map_err(|e| fail(name, &e))?;
+        write_atomic(&dir.join(name), &bytes).map_err(|e| fail(name, &e))
+    };
+    csv("edges.csv", write_edges_csv)?;
+    csv("cascades.csv", write_cascades_csv)
 }

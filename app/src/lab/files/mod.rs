@@ -27,7 +27,8 @@
 //! [`export_bundle`] writes into one folder: `preset.ron` (the world's preset, seed included,
 //! as a loadable file), `summary.json` ([`BundleSummary`]: preset name and hash, seed, steps,
 //! mode, the file it came from, whether it had unsaved changes, the totals per species),
-//! `series.csv` (above), `graph.json` and `edges.csv` (as `nvlab run` writes them, now).
+//! `series.csv` (above), `graph.json`, `edges.csv` and `cascades.csv` (as `nvlab run` writes
+//! them, now).
 
 mod atomic;
 mod dialog_flow;

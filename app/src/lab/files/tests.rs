@@ -291,7 +291,8 @@ fn run_bundle_has_its_files() {
     }
     let dir = tmp_dir("bundle").join("run");
     export_bundle(&sim, &dir).expect("writes");
-    for f in ["preset.ron", "summary.json", "series.csv", "graph.json", "edges.csv"] {
+    for f in ["preset.ron", "summary.json", "series.csv", "graph.json", "edges.csv", "cascades.csv"]
+    {
         assert!(dir.join(f).is_file(), "{f}");
     }
     let back = nv_core::preset::load(&dir.join("preset.ron")).expect("loads");
@@ -307,6 +308,25 @@ fn run_bundle_has_its_files() {
     if let Some(parent) = dir.parent() {
         let _ = std::fs::remove_dir_all(parent);
     }
+}
+
+/// The bundle's `cascades.csv` holds every finished cascade the world keeps, as `nvlab run`
+/// writes it.
+#[test]
+fn run_bundle_has_the_finished_cascades() {
+    let mut sim =
+        Simulation::load(&shipped("cascade_critical.ron"), Mode::Particle).expect("loads");
+    for _ in 0..600 {
+        sim.step();
+    }
+    let finished = sim.world().cascades.finished.len();
+    assert!(finished > 10, "600 steps finish cascades: {finished}");
+    let dir = tmp_dir("bundle_cascades").join("run");
+    export_bundle(&sim, &dir).expect("writes");
+    let text = std::fs::read_to_string(dir.join("cascades.csv")).expect("written");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("cascade,root_species,size,depth,duration"));
+    assert_eq!(lines.count(), finished);
 }
 
 #[test]
