@@ -68,3 +68,27 @@ fn the_cascades_tab_explains_a_world_without_cascades() {
     h.run_steps(3);
     assert!(h.query_by_label_contains("No species of this world has a Cascade release").is_some());
 }
+
+/// Hovering an edge of the network view shows its weight, its pathway trace π and its hops.
+#[test]
+fn hovering_an_edge_shows_its_trace() {
+    use eframe::egui::{Event, Pos2};
+    use nv_lab::lab::panels::network::node_positions_id;
+    let mut h = lab(preset("tiny_chain.ron"));
+    h.state_mut().queue(AppCommand::Step(60));
+    h.run_steps(2);
+    let nodes: Vec<Pos2> =
+        h.ctx.data(|d| d.get_temp(node_positions_id())).expect("the view records its nodes");
+    let mid = nodes[0] + (nodes[1] - nodes[0]) * 0.5;
+    h.event(Event::PointerMoved(mid));
+    // Still, past the tooltip delay.
+    for _ in 0..30 {
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        h.step();
+    }
+    let pi = h.state().sim().world().pathway[0];
+    assert!(pi > 0.0, "traffic has left a trace on edge 0 → 1");
+    let shown = h.query_by_label_contains("edge 0: 0 → 1");
+    assert!(shown.is_some(), "the tooltip names the edge");
+    assert!(h.query_by_label_contains(&format!("pathway trace π = {pi:.4}")).is_some());
+}

@@ -39,7 +39,91 @@ pub fn legend(sim: &Simulation) -> [String; 4] {
     } else {
         "white ring: docking this step".to_string()
     };
-    [colour, halo.to_string(), "edge width: pathway trace π".to_string(), ring]
+    [
+        colour,
+        halo.to_string(),
+        "edge width: pathway trace π (scale at the right; hover an edge)".to_string(),
+        ring,
+    ]
+}
+
+/// How close (points) the pointer must come to an edge to pick it.
+pub const EDGE_PICK_DISTANCE: f32 = 5.0;
+
+/// The edge under the point `p` of the view: the nearest within [`EDGE_PICK_DISTANCE`], away
+/// from the nodes' discs (a node under the pointer is the node's, not an edge's).
+pub fn edge_at(pos: &[Pos2], graph: &nv_core::graph::Graph, p: Pos2, node_r: f32) -> Option<usize> {
+    if pos.iter().any(|q| q.distance(p) <= node_r + 2.0) {
+        return None;
+    }
+    let distance = |e: usize| {
+        let (a, b) = (pos[graph.edge_src[e] as usize], pos[graph.edge_dst[e] as usize]);
+        let ab = b - a;
+        let t = if ab.length_sq() > 0.0 {
+            ((p - a).dot(ab) / ab.length_sq()).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (a + t * ab).distance(p)
+    };
+    (0..graph.m())
+        .map(|e| (e, distance(e)))
+        .filter(|&(_, d)| d <= EDGE_PICK_DISTANCE)
+        .min_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(e, _)| e)
+}
+
+/// What the tooltip of edge `e` says: its ends, its effective weight (host + vesicle delta),
+/// its pathway trace against the largest, and its hops in the last step.
+pub fn edge_details(w: &nv_core::World, e: usize, max_pi: f32) -> String {
+    let g = &w.graph;
+    let host = w.weight.get(e).copied().unwrap_or(0.0);
+    let delta = w.modulation.weight_delta.get(e).copied().unwrap_or(0.0);
+    let pi = w.pathway.get(e).copied().unwrap_or(0.0);
+    let hops = w.edge_hops.get(e).copied().unwrap_or(0.0);
+    let hops_what = if w.mode() == nv_core::Mode::Density { "expected hops" } else { "hops" };
+    format!(
+        "edge {e}: {} → {}\nweight {:.4} (host {host:.4}, vesicle Δ {delta:+.4})\npathway \
+         trace π = {pi:.4} ({:.0} % of the largest, {max_pi:.4})\n{hops_what} in the last step: \
+         {hops}",
+        g.edge_src[e],
+        g.edge_dst[e],
+        host + delta,
+        100.0 * pi / max_pi,
+    )
+}
+
+/// The pathway trace's colour scale, at the bottom right of the view: the colours and widths
+/// edges take from 0 to the largest π (square-root scale).
+fn pathway_scale(painter: &egui::Painter, rect: Rect, max_pi: f32) {
+    let (w, h) = (120.0, 10.0);
+    let left = rect.right() - w - 16.0;
+    let top = rect.bottom() - 34.0;
+    let steps = 24;
+    for i in 0..steps {
+        let t = (i as f32 + 0.5) / steps as f32;
+        let x = left + w * i as f32 / steps as f32;
+        let color = Color32::from_rgba_unmultiplied(255, 200, 90, (40.0 + 200.0 * t) as u8);
+        let cell = Rect::from_min_size(Pos2::new(x, top), Vec2::new(w / steps as f32 + 0.5, h));
+        painter.rect_filled(cell, 0.0, color);
+    }
+    let font = egui::FontId::proportional(11.0);
+    let grey = Color32::from_gray(150);
+    painter.text(Pos2::new(left, top + h + 2.0), egui::Align2::LEFT_TOP, "0", font.clone(), grey);
+    painter.text(
+        Pos2::new(left + w, top + h + 2.0),
+        egui::Align2::RIGHT_TOP,
+        format!("{max_pi:.3}"),
+        font.clone(),
+        grey,
+    );
+    painter.text(
+        Pos2::new(left + w / 2.0, top - 2.0),
+        egui::Align2::CENTER_BOTTOM,
+        "pathway trace π (√ scale)",
+        font,
+        grey,
+    );
 }
 
 /// In density mode, the expected dockings per step at a node from which its white ring is
@@ -273,6 +357,19 @@ fn draw_view(
             };
             painter.line_segment([a, b], stroke);
         }
+    }
+
+    // The edge under the pointer: highlighted, with its weight, trace and traffic.
+    let pointer = response.hover_pos().filter(|_| draw_edges);
+    if let Some(e) = pointer.and_then(|p| edge_at(&pos, g, p, node_r)) {
+        let (a, b) = (pos[g.edge_src[e] as usize], pos[g.edge_dst[e] as usize]);
+        painter.line_segment([a, b], Stroke::new(3.0, Color32::from_rgb(240, 240, 255)));
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.label(edge_details(w, e, max_pi));
+        });
+    }
+    if draw_edges {
+        pathway_scale(&painter, rect, max_pi);
     }
 
     // Density halos: free vesicles (or ρ) summed over species; in twin mode the mean field's ρ,
@@ -515,5 +612,26 @@ fn draw_view(
             .filter(|&(_, d)| d <= node_r + 6.0)
             .map(|(i, _)| i);
         out.push(AppCommand::SelectNode(best));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of three nodes (0 → 1 → 2) at x = 0, 100, 200: the pointer picks the nearest
+    /// edge within reach, and a node's disc is the node's.
+    #[test]
+    fn the_edge_under_the_pointer_is_picked_away_from_nodes() {
+        let path = crate::presets::shipped_dir().join("tiny_chain.ron");
+        let world = nv_core::World::load(&path, nv_core::Mode::Particle).expect("loads");
+        let g = &world.graph;
+        let pos: Vec<Pos2> = (0..g.n()).map(|i| Pos2::new(100.0 * i as f32, 0.0)).collect();
+        assert_eq!(edge_at(&pos, g, Pos2::new(50.0, 3.0), 10.0), Some(0));
+        assert_eq!(edge_at(&pos, g, Pos2::new(150.0, -4.0), 10.0), Some(1));
+        assert_eq!(edge_at(&pos, g, Pos2::new(150.0, 9.0), 10.0), None, "too far");
+        assert_eq!(edge_at(&pos, g, Pos2::new(104.0, 0.0), 10.0), None, "on node 1");
+        let text = edge_details(&world, 0, 1.0);
+        assert!(text.starts_with("edge 0: 0 → 1") && text.contains("pathway trace π"), "{text}");
     }
 }
