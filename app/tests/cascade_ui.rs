@@ -92,3 +92,32 @@ fn hovering_an_edge_shows_its_trace() {
     assert!(shown.is_some(), "the tooltip names the edge");
     assert!(h.query_by_label_contains(&format!("pathway trace π = {pi:.4}")).is_some());
 }
+
+/// A preset's `Slider` meta signal has a slider in the Releases tab; setting it to 0 stops the
+/// carvers of `pathway_carving` (their trigger is that signal), as its description says.
+#[test]
+fn a_meta_slider_drives_its_signal() {
+    use nv_core::preset::MetaSource;
+    let mut h = lab(preset("pathway_carving.ron"));
+    h.get_by_role_and_label(Role::Button, "Releases").click();
+    h.run_steps(4);
+    assert!(h.query_by_role_and_label(Role::Slider, "release").is_some(), "a slider for it");
+    h.state_mut().queue(AppCommand::Step(50));
+    h.run_steps(2);
+    h.state_mut().queue(AppCommand::SetMetaSlider(0, 0.0));
+    h.state_mut().queue(AppCommand::Step(1));
+    h.run_steps(2);
+    let w = h.state().sim().world();
+    assert_eq!(w.preset.meta[0].source, MetaSource::Slider(0.0));
+    assert_eq!(w.meta[0], 0.0, "the signal is 0 from the next step");
+    let emitted = w.totals.emitted[0];
+    h.state_mut().queue(AppCommand::Step(50));
+    h.run_steps(2);
+    let w = h.state().sim().world();
+    let later = w.totals.emitted[0];
+    assert!(later - emitted < 5.0, "hardly any carver emitted at 0: {}", later - emitted);
+    // A meta signal that is not a slider is refused with a message, nothing changed.
+    h.state_mut().queue(AppCommand::SetMetaSlider(5, 1.0));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("meta signal not changed").is_some());
+}

@@ -34,6 +34,8 @@ pub enum AppCommand {
     ToggleHelp,
     /// Show this error (e.g. what was dropped onto the window and could not be opened).
     ShowError(String),
+    /// Set the value of meta signal `k`, a `Slider` source (a live edit of the preset).
+    SetMetaSlider(usize, f32),
     /// What the Darwin3 tab asked for (a settings edit, a rerun, an export).
     Darwin3(super::darwin3::Darwin3Action),
     // Species editor and release tuning (`panels/species_editor.rs`, `release_tuning.rs`).

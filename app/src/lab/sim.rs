@@ -236,6 +236,27 @@ impl Simulation {
         out
     }
 
+    /// Sets meta signal `k`, a `Slider` source, to `value` in both worlds (from the next step
+    /// on). `Err` when `k` is not a slider or the value is not finite; nothing changes then.
+    pub fn set_meta_slider(&mut self, k: usize, value: f32) -> Result<(), String> {
+        use nv_core::preset::MetaSource;
+        if !value.is_finite() {
+            return Err(format!("a meta signal must be a finite number, not {value}"));
+        }
+        let set = |w: &mut World| match w.preset.meta.get_mut(k).map(|m| &mut m.source) {
+            Some(MetaSource::Slider(v)) => {
+                *v = value;
+                Ok(())
+            }
+            _ => Err(format!("meta signal {k} is not a slider")),
+        };
+        self.edit_world(set)?;
+        if let Some(twin) = self.twin.as_mut() {
+            set(twin)?;
+        }
+        Ok(())
+    }
+
     /// One step of every world, recorded. A GPU failure continues on the CPU from the last
     /// good state ([`Simulation::notice`] says so).
     ///

@@ -75,6 +75,11 @@ impl LabApp {
                 }
                 AppCommand::ToggleHelp => self.show_help = !self.show_help,
                 AppCommand::ShowError(e) => self.error = Some(e),
+                AppCommand::SetMetaSlider(k, value) => {
+                    if let Err(e) = self.sim.set_meta_slider(k, value) {
+                        self.error = Some(format!("meta signal not changed: {e}"));
+                    }
+                }
                 AppCommand::Darwin3(action) => {
                     let world = self.sim.world();
                     if let Some(why) = self.darwin3.act(action, world, ctx, &mut self.commands) {

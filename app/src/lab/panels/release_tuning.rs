@@ -31,6 +31,7 @@ pub(crate) fn draw(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCo
             .small()
             .weak(),
     );
+    meta_sliders(ui, sim, commands);
     let original = &sim.world().preset.species;
     let mut species = original.clone();
     if ui.available_width() >= SIDE_BY_SIDE {
@@ -55,6 +56,32 @@ pub(crate) fn draw(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCo
     if species != *original {
         commands.push(AppCommand::EditSpecies(species));
     }
+}
+
+/// The preset's meta signals with a `Slider` source, as sliders (a trigger `Meta(name)`
+/// reads them; e.g. `pathway_carving`'s "release" starts and stops the carvers).
+fn meta_sliders(ui: &mut egui::Ui, sim: &Simulation, commands: &mut Vec<AppCommand>) {
+    use nv_core::preset::MetaSource;
+    let meta = &sim.world().preset.meta;
+    if !meta.iter().any(|m| matches!(m.source, MetaSource::Slider(_))) {
+        return;
+    }
+    ui.label(RichText::new("Meta signals").strong()).on_hover_text(
+        "Global signals the preset declares as sliders: species whose trigger is Meta(name) \
+         emit by them, and payloads may carry them. A change applies from the next step.",
+    );
+    for (k, m) in meta.iter().enumerate() {
+        let MetaSource::Slider(value) = m.source else { continue };
+        let mut v = value;
+        let bound = sticky_bound(ui, ui.id().with(("meta_range", k)), value.max(1.0) / 5.0);
+        let slider = egui::Slider::new(&mut v, 0.0..=bound.max(1.0))
+            .clamping(egui::SliderClamping::Never)
+            .text(&m.name);
+        if ui.add(slider).changed() && v != value {
+            commands.push(AppCommand::SetMetaSlider(k, v));
+        }
+    }
+    ui.separator();
 }
 
 /// A value's histogram: `counts[b]` values fall in bin b of `[lo, hi]`.
