@@ -121,3 +121,30 @@ fn a_meta_slider_drives_its_signal() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("meta signal not changed").is_some());
 }
+
+/// Twin mode: the bottom plots add the particles' RMS z and relative L1 against the mean
+/// field, and the network view can colour its nodes by z.
+#[test]
+fn twin_mode_shows_the_discrepancy() {
+    use egui_kittest::kittest::NodeT;
+    let mut h = lab(preset("film_limit.ron"));
+    assert_eq!(h.state().sim().mode, nv_core::Mode::Twin, "film_limit opens in twin mode");
+    h.state_mut().queue(AppCommand::Step(40));
+    h.run_steps(2);
+    let history = &h.state().sim().history;
+    assert_eq!(history.rms_z.len(), 1, "one series per species");
+    assert_eq!(history.rms_z[0].len(), history.step.len(), "a sample per step");
+    let last = *history.rms_z[0].last().expect("samples");
+    assert!(last.is_finite() && last > 0.0, "RMS z = {last}");
+    let twin = h.state().sim().twin.as_ref().expect("a twin");
+    let z = nv_lab::lab::panels::network::node_z(h.state().sim().world(), twin);
+    let rms = (z.iter().map(|v| v * v).sum::<f32>() / z.len() as f32).sqrt();
+    assert!(rms.is_finite());
+    let toggled = |h: &egui_kittest::Harness<'_, nv_lab::lab::app::LabApp>| {
+        h.get_by_label("colour nodes by z = (N − ρ)/√ρ").accesskit_node().toggled()
+    };
+    let before = toggled(&h);
+    h.get_by_label("colour nodes by z = (N − ρ)/√ρ").click();
+    h.run_steps(3);
+    assert_ne!(toggled(&h), before, "the switch flips");
+}

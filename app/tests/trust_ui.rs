@@ -191,7 +191,7 @@ fn density_mode_says_its_numbers_are_expected_values() {
         "white ring: ≥ {} expected dockings this step",
         panels::network::DENSITY_RING_THRESHOLD
     );
-    let legend = panels::network::legend(h.state().sim());
+    let legend = panels::network::legend(h.state().sim(), false);
     assert!(legend.contains(&ring), "the legend says when a ring is drawn: {legend:?}");
     let w = h.state().sim().world();
     let expected: f32 = w.docks.iter().sum();

@@ -15,6 +15,10 @@ pub struct History {
     pub accuracy: Vec<f64>,
     /// Mean gain over nodes.
     pub mean_gain: Vec<f64>,
+    /// Twin mode, per species: the RMS over nodes of z = (N − ρ)/√ρ (empty outside twin mode).
+    pub rms_z: Vec<Vec<f64>>,
+    /// Twin mode, per species: Σ|N − ρ| / Σρ (empty outside twin mode).
+    pub relative_l1: Vec<Vec<f64>>,
 }
 
 impl History {
@@ -38,10 +42,24 @@ impl History {
         for v in [&mut self.loss, &mut self.accuracy, &mut self.mean_gain] {
             v.truncate(keep);
         }
+        for v in self.rms_z.iter_mut().chain(self.relative_l1.iter_mut()) {
+            v.truncate(keep);
+        }
     }
 
-    /// Appends one sample.
-    pub fn push(&mut self, world: &nv_core::World) {
+    /// Appends one sample; `twin`, the density twin in twin mode, adds the particles' and the
+    /// mean field's disagreement per species.
+    pub fn push(&mut self, world: &nv_core::World, twin: Option<&nv_core::World>) {
+        if let Some(density) = twin {
+            let ns = world.species.len();
+            self.rms_z.resize(ns, Vec::new());
+            self.relative_l1.resize(ns, Vec::new());
+            for k in 0..ns {
+                let d = nv_core::twin::discrepancy(world, density, k);
+                self.rms_z[k].push(d.rms_z);
+                self.relative_l1[k].push(d.relative_l1);
+            }
+        }
         self.step.push(world.step as f64);
         for (k, v) in self.free.iter_mut().enumerate() {
             v.push(world.free(k));

@@ -289,7 +289,7 @@ impl Simulation {
                 return false;
             }
         }
-        self.history.push(self.engine.world());
+        self.history.push(self.engine.world(), self.twin.as_ref());
         if self.backend() == BackendKind::Cpu {
             self.follow();
         }

@@ -30,6 +30,12 @@ pub fn plotted_series(sim: &Simulation) -> Vec<(String, &[f64])> {
         out.push(("test accuracy".into(), &h.accuracy));
         out.push(("mean gain".into(), &h.mean_gain));
     }
+    for (k, s) in sim.world().species.iter().enumerate() {
+        if let (Some(rms), Some(l1)) = (h.rms_z.get(k), h.relative_l1.get(k)) {
+            out.push((format!("{} RMS z", s.name), rms));
+            out.push((format!("{} relative L1", s.name), l1));
+        }
+    }
     out
 }
 

@@ -17,8 +17,9 @@ use crate::lab::sim::Simulation;
 use crate::lab::vesicle_gpu::{self, FLASH, VesicleCallback, VesicleFrame, VesicleInstance};
 
 /// The legend's lines under the view: what the node colour, the halo, the edge width and the
-/// white ring mean for this simulation's host and mode.
-pub fn legend(sim: &Simulation) -> [String; 4] {
+/// white ring mean for this simulation's host and mode (`colour_by_z`: the twin's z colouring
+/// is on).
+pub fn legend(sim: &Simulation, colour_by_z: bool) -> [String; 4] {
     let w = sim.world();
     let halo = if sim.twin.is_some() {
         "halo: mean-field density ρ (dots: the particles)"
@@ -27,7 +28,9 @@ pub fn legend(sim: &Simulation) -> [String; 4] {
     } else {
         "halo: vesicles at the node"
     };
-    let colour = if matches!(w.host, nv_core::host::Host::Spiking(_)) {
+    let colour = if colour_by_z && sim.twin.is_some() {
+        "node colour: z = (N − ρ)/√ρ (blue < 0 < orange)".to_string()
+    } else if matches!(w.host, nv_core::host::Host::Spiking(_)) {
         format!(
             "node colour: spike rate (orange at {SPIKING_RATE_SCALE:.0} spikes/s); white dot: spiked"
         )
@@ -173,12 +176,28 @@ pub struct ViewState {
     pub zoom: f32,
     /// Pan, in points.
     pub pan: [f32; 2],
+    /// In twin mode: colour the nodes by the particles' disagreement with the mean field,
+    /// z = (N − ρ)/√ρ, instead of their activity.
+    pub colour_by_z: bool,
 }
 
 impl Default for ViewState {
     fn default() -> Self {
-        Self { zoom: 1.0, pan: [0.0, 0.0] }
+        Self { zoom: 1.0, pan: [0.0, 0.0], colour_by_z: false }
     }
+}
+
+/// Per node, z = (N − ρ)/√ρ of the free vesicles of every species together (N the particles,
+/// ρ the mean field; 0 where ρ is below 10⁻⁹).
+pub fn node_z(particles: &nv_core::World, density: &nv_core::World) -> Vec<f32> {
+    let (n, ns) = (particles.n(), particles.species.len());
+    (0..n)
+        .map(|i| {
+            let total = |w: &nv_core::World| (0..ns).map(|k| w.counts[k * n + i]).sum::<f32>();
+            let (count, rho) = (total(particles), total(density));
+            if rho > 1e-9 { (count - rho) / rho.sqrt() } else { 0.0 }
+        })
+        .collect()
 }
 
 /// Maps layout positions to the screen.
@@ -399,8 +418,13 @@ fn draw_view(
         nv_core::host::Host::Spiking(h) => (1.0 / SPIKING_RATE_SCALE, h.spikes()),
         _ => (1.0, &[][..]),
     };
+    let z = sim.twin.as_ref().filter(|_| view.colour_by_z).map(|d| node_z(w, d));
     for i in 0..n {
-        painter.circle_filled(pos[i], node_r, diverging(w.signals.activity[i] * scale));
+        let colour = match &z {
+            Some(z) => diverging(z[i] / 2.0),
+            None => diverging(w.signals.activity[i] * scale),
+        };
+        painter.circle_filled(pos[i], node_r, colour);
         if spiked.binary_search(&(i as u32)).is_ok() {
             painter.circle_filled(pos[i], node_r * 0.5, Color32::WHITE);
         }
@@ -579,7 +603,19 @@ fn draw_view(
         );
         y += 18.0;
     }
-    let lines = legend(sim);
+    let lines = legend(sim, view.colour_by_z);
+    if sim.twin.is_some() {
+        // The twin's colouring switch and, when on, the z scale, above the π scale.
+        let at = Rect::from_min_size(
+            rect.right_bottom() + Vec2::new(-250.0, -92.0),
+            Vec2::new(240.0, 20.0),
+        );
+        ui.put(at, egui::Checkbox::new(&mut view.colour_by_z, "colour nodes by z = (N − ρ)/√ρ"))
+            .on_hover_text(
+                "Twin mode: each node's free particles N against the mean field's ρ, in units \
+                 of the Poisson spread √ρ (about ±1 where the mean field is exact).",
+            );
+    }
     for (k, l) in lines.iter().chain(note.iter()).enumerate() {
         painter.text(
             Pos2::new(

@@ -34,7 +34,9 @@ fn draw(ui: &mut egui::Ui, sim: &Simulation) {
     let buckets = (ui.available_width() as usize).max(100);
     let height = ui.available_height().max(80.0);
     let has_host = h.loss.iter().any(|v| v.is_finite());
-    let width = if has_host { ui.available_width() / 2.0 - 6.0 } else { ui.available_width() };
+    let twin = !h.rms_z.is_empty();
+    let plots = 1 + usize::from(has_host) + usize::from(twin);
+    let width = ui.available_width() / plots as f32 - 6.0 * (plots - 1) as f32;
     ui.horizontal(|ui| {
         time_plot("counts", height, width).show(ui, |p| {
             for (k, s) in w.species.iter().enumerate() {
@@ -64,6 +66,24 @@ fn draw(ui: &mut egui::Ui, sim: &Simulation) {
                     "mean gain",
                     PlotPoints::from(decimate(&h.step, &h.mean_gain, buckets)),
                 ));
+            });
+        }
+        if twin {
+            // Particles against their mean field: z ≈ N(0, 1) per node where the mean field is
+            // exact, so an RMS z near 1 is agreement.
+            time_plot("twin", height, width).include_y(0.0).include_y(1.0).show(ui, |p| {
+                for (k, s) in w.species.iter().enumerate() {
+                    let color = super::species_color(w, k);
+                    let rms = decimate(&h.step, &h.rms_z[k], buckets);
+                    p.line(
+                        Line::new(format!("{} RMS z", s.name), PlotPoints::from(rms)).color(color),
+                    );
+                    let l1 = decimate(&h.step, &h.relative_l1[k], buckets);
+                    p.line(
+                        Line::new(format!("{} relative L1", s.name), PlotPoints::from(l1))
+                            .color(color.gamma_multiply(0.5)),
+                    );
+                }
             });
         }
     });
