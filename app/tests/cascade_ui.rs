@@ -148,3 +148,17 @@ fn twin_mode_shows_the_discrepancy() {
     h.run_steps(3);
     assert_ne!(toggled(&h), before, "the switch flips");
 }
+
+/// The Cascades tab's distributions: measured sizes beside the branching-process prediction.
+#[test]
+fn the_cascades_tab_compares_sizes_with_the_law() {
+    let mut h = lab(preset("cascade_critical.ron"));
+    h.state_mut().queue(AppCommand::Step(2000));
+    h.run_steps(2);
+    h.get_by_role_and_label(Role::Button, "Cascades").click();
+    h.run_steps(3);
+    h.get_by_label("Distributions: measured against the law").click();
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("mean size: measured ").is_some());
+    assert!(h.query_by_label_contains("predicted ").is_some());
+}

@@ -246,6 +246,69 @@ pub fn branching_law(
     Ok(BranchingLaw { survival, docking, dockings, m: chi as f64 * dockings })
 }
 
+/// Sizes and depths of `trees` cascades of the branching process that MODEL §6 describes for
+/// one species (each step a vesicle survives with S, then docks with D and is absorbed after a
+/// docking with p_abs; each docking has Poisson(χ) children of the same law), drawn with a
+/// fixed seed: the prediction the measured distributions are compared with. A tree is cut at
+/// `cap` members (its size is then `cap`). Deterministic for the same arguments.
+pub fn simulate_trees(
+    law: &BranchingLaw,
+    absorption: f64,
+    chi: f64,
+    trees: u64,
+    cap: u64,
+) -> Vec<(u64, u32)> {
+    use crate::rng::{Rng, UniformSeq, poisson};
+    let rng = Rng::new(0x6361_7363_6164_6573);
+    let mut out = Vec::with_capacity(trees as usize);
+    for t in 0..trees {
+        let mut seq = UniformSeq::new(&rng, 0, t, 0);
+        // Members still to live: their generations.
+        let mut pending: Vec<u32> = vec![0];
+        let (mut size, mut depth) = (1u64, 0u32);
+        while let Some(generation) = pending.pop() {
+            loop {
+                if seq.next_f64() >= law.survival {
+                    break;
+                }
+                if seq.next_f64() < law.docking {
+                    let children = poisson(chi, &mut seq).min(cap.saturating_sub(size));
+                    size += children;
+                    if children > 0 {
+                        depth = depth.max(generation + 1);
+                        pending.extend(std::iter::repeat_n(generation + 1, children as usize));
+                    }
+                    if seq.next_f64() < absorption {
+                        break;
+                    }
+                }
+            }
+            if size >= cap {
+                break;
+            }
+        }
+        out.push((size, depth));
+    }
+    out
+}
+
+/// The complementary CDF of `values` as points (x, P(X ≥ x)) at each distinct value, for a
+/// log-log plot.
+pub fn ccdf(values: &mut [u64]) -> Vec<(u64, f64)> {
+    values.sort_unstable();
+    let n = values.len() as f64;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < values.len() {
+        let v = values[i];
+        out.push((v, (values.len() - i) as f64 / n));
+        while i < values.len() && values[i] == v {
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod law_tests {
     use super::*;
@@ -265,6 +328,19 @@ mod law_tests {
         assert!((law.docking - 0.04877).abs() < 1e-5, "{law:?}");
         assert!((law.dockings - 0.64463).abs() < 1e-5, "{law:?}");
         assert!((law.m - 0.99).abs() < 1e-4, "{law:?}");
+        // The simulated process has the law's mean size 1/(1 − m) = 100. 20,000 trees; the
+        // size is heavy-tailed (its standard deviation √(σ²/(1 − m)³) is over a thousand), so
+        // the test allows 5 standard errors of the sample's own spread.
+        let trees = simulate_trees(&law, s.absorption as f64, 1.53576, 20_000, 1_000_000);
+        let n = trees.len() as f64;
+        let mean = trees.iter().map(|t| t.0 as f64).sum::<f64>() / n;
+        let var = trees.iter().map(|t| (t.0 as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let se = (var / n).sqrt();
+        assert!((mean - 100.0).abs() < 5.0 * se, "mean size {mean} ± {se}");
+        let mut sizes: Vec<u64> = trees.iter().map(|t| t.0).collect();
+        let c = ccdf(&mut sizes);
+        assert_eq!(c[0], (1, 1.0), "every tree has at least its root");
+        assert!(c.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 > w[1].1), "decreasing");
         let mut fixed = s.clone();
         fixed.lifetime.law = crate::species::LifetimeLaw::Fixed;
         assert!(branching_law(&fixed, 1.0, preset.dt).is_err());

@@ -234,6 +234,10 @@ pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
             .labelled_by(label.id)
             .on_hover_text("Only cascades with at least this many members (the root included).");
     });
+    egui::CollapsingHeader::new(RichText::new("Distributions: measured against the law").strong())
+        .id_salt("cascade_distributions")
+        .default_open(false)
+        .show(ui, |ui| distributions(ui, world, &cascading));
     let wanted: Built = (world.step, state.sort, state.species, state.min_size);
     let stale = match state.built {
         None => true,
@@ -306,6 +310,116 @@ pub fn show(ui: &mut egui::Ui, cx: &mut PanelCx<'_>) {
         },
     );
     ui.ctx().data_mut(|d| d.insert_temp(state_id(), state));
+}
+
+/// Trees the branching-process prediction draws.
+pub const PREDICTED_TREES: u64 = 20_000;
+/// The prediction's largest tree (a tree is cut there).
+pub const PREDICTED_CAP: u64 = 1_000_000;
+
+/// The law's prediction for a cascading species: sizes and depths of [`PREDICTED_TREES`]
+/// simulated trees of MODEL §6's branching process with the species' own rates and χ (its
+/// first `Cascade` release into itself), or why there is none. Cached in egui's memory by the
+/// parameters (a draw takes a fraction of a second).
+fn prediction(ctx: &egui::Context, world: &World, k: usize) -> Result<Vec<(u64, u32)>, String> {
+    use nv_core::release::ReleaseOp;
+    let s = &world.preset.species[k];
+    let chi = s.releases.iter().find_map(|op| match op {
+        ReleaseOp::Cascade { species, chi, .. } if *species == s.name => Some(*chi),
+        _ => None,
+    });
+    let Some(chi) = chi else {
+        return Err("its cascades are of another species: no single-species law".into());
+    };
+    let law = nv_core::cascade::branching_law(s, chi, world.preset.dt)
+        .map_err(|why| format!("no closed-form law: {why}"))?;
+    let key = egui::Id::new((
+        "cascade_prediction",
+        chi.to_bits(),
+        law.survival.to_bits(),
+        law.docking.to_bits(),
+        s.absorption.to_bits(),
+    ));
+    if let Some(trees) = ctx.data(|d| d.get_temp::<std::sync::Arc<Vec<(u64, u32)>>>(key)) {
+        return Ok(trees.as_ref().clone());
+    }
+    let trees = nv_core::cascade::simulate_trees(
+        &law,
+        s.absorption as f64,
+        chi as f64,
+        PREDICTED_TREES,
+        PREDICTED_CAP,
+    );
+    ctx.data_mut(|d| d.insert_temp(key, std::sync::Arc::new(trees.clone())));
+    Ok(trees)
+}
+
+/// log₁₀ of a CCDF's points, for a log-log plot.
+fn log_points(ccdf: &[(u64, f64)]) -> Vec<[f64; 2]> {
+    ccdf.iter().map(|&(x, p)| [(x as f64).log10(), p.log10()]).collect()
+}
+
+/// Sizes and depths of the finished cascades kept, as log-log complementary CDFs beside the
+/// branching-process prediction, per cascading species; and the law's m beside the measured.
+fn distributions(ui: &mut egui::Ui, world: &World, cascading: &[usize]) {
+    use egui_plot::{Legend, Line, Plot, PlotPoints};
+    use nv_core::cascade::ccdf;
+    for &k in cascading {
+        let s = &world.preset.species[k];
+        let mut sizes: Vec<u64> = Vec::new();
+        let mut depths: Vec<u64> = Vec::new();
+        let recent = world.cascades.finished.iter().rev().take(SHOWN_FINISHED);
+        for c in recent.filter(|c| c.species as usize == k) {
+            sizes.push(c.size);
+            depths.push(c.depth as u64 + 1);
+        }
+        let what = format!("{}: the {} most recent finished cascades", s.name, sizes.len());
+        ui.label(RichText::new(what).strong());
+        let predicted = prediction(ui.ctx(), world, k);
+        match &predicted {
+            Ok(trees) => {
+                let mean = trees.iter().map(|t| t.0 as f64).sum::<f64>() / trees.len() as f64;
+                let measured = if sizes.is_empty() {
+                    "none finished yet".to_string()
+                } else {
+                    format!("{:.1}", sizes.iter().sum::<u64>() as f64 / sizes.len() as f64)
+                };
+                ui.label(RichText::new(format!(
+                    "mean size: measured {measured}, predicted {mean:.1} ({PREDICTED_TREES} trees \
+                     of the branching process with this species' S, D, p_abs and χ); depth is \
+                     plotted as generations + 1"
+                )).small());
+            }
+            Err(why) => {
+                ui.label(RichText::new(format!("no prediction: {why}")).small());
+            }
+        }
+        let plot = |ui: &mut egui::Ui,
+                    id: &str,
+                    what: &str,
+                    measured: &mut Vec<u64>,
+                    theory: Option<Vec<u64>>| {
+            Plot::new((id, k))
+                .legend(Legend::default())
+                .height(160.0)
+                .width((ui.available_width() / 2.0 - 8.0).max(120.0))
+                .x_axis_label(format!("log₁₀ {what}"))
+                .y_axis_label(format!("log₁₀ P({what} ≥ x)"))
+                .show(ui, |p| {
+                    p.line(Line::new("measured", PlotPoints::from(log_points(&ccdf(measured)))));
+                    if let Some(mut t) = theory {
+                        p.line(Line::new("predicted", PlotPoints::from(log_points(&ccdf(&mut t)))));
+                    }
+                });
+        };
+        let theory_sizes = predicted.as_ref().ok().map(|t| t.iter().map(|x| x.0).collect());
+        let theory_depths =
+            predicted.as_ref().ok().map(|t| t.iter().map(|x| x.1 as u64 + 1).collect());
+        ui.horizontal(|ui| {
+            plot(ui, "cascade_size_ccdf", "size", &mut sizes, theory_sizes);
+            plot(ui, "cascade_depth_ccdf", "depth + 1", &mut depths, theory_depths);
+        });
+    }
 }
 
 #[cfg(test)]
