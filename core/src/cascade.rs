@@ -250,7 +250,9 @@ pub fn branching_law(
 /// one species (each step a vesicle survives with S, then docks with D and is absorbed after a
 /// docking with p_abs; each docking has Poisson(χ) children of the same law), drawn with a
 /// fixed seed: the prediction the measured distributions are compared with. A tree is cut at
-/// `cap` members (its size is then `cap`). Deterministic for the same arguments.
+/// `cap` members (its size is then `cap`), and the draw stops early, with fewer trees, once
+/// [`SIMULATED_MEMBERS`] members were drawn in all (a supercritical law would otherwise take
+/// `trees × cap`). Deterministic for the same arguments.
 pub fn simulate_trees(
     law: &BranchingLaw,
     absorption: f64,
@@ -258,6 +260,7 @@ pub fn simulate_trees(
     trees: u64,
     cap: u64,
 ) -> Vec<(u64, u32)> {
+    let mut budget = SIMULATED_MEMBERS;
     use crate::rng::{Rng, UniformSeq, poisson};
     let rng = Rng::new(0x6361_7363_6164_6573);
     let mut out = Vec::with_capacity(trees as usize);
@@ -283,14 +286,21 @@ pub fn simulate_trees(
                     }
                 }
             }
-            if size >= cap {
+            if size >= cap || size >= budget {
                 break;
             }
         }
         out.push((size, depth));
+        budget = budget.saturating_sub(size);
+        if budget == 0 {
+            break;
+        }
     }
     out
 }
+
+/// Most members [`simulate_trees`] draws in all.
+pub const SIMULATED_MEMBERS: u64 = 5_000_000;
 
 /// The complementary CDF of `values` as points (x, P(X ≥ x)) at each distinct value, for a
 /// log-log plot.
@@ -337,6 +347,11 @@ mod law_tests {
         let var = trees.iter().map(|t| (t.0 as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0);
         let se = (var / n).sqrt();
         assert!((mean - 100.0).abs() < 5.0 * se, "mean size {mean} ± {se}");
+        // A supercritical law stops at the budget instead of drawing trees × cap members.
+        let wild = BranchingLaw { m: 50.0, ..law };
+        let many = simulate_trees(&wild, 0.0, 100.0, 20_000, 1_000_000);
+        let drawn: u64 = many.iter().map(|t| t.0).sum();
+        assert!(drawn <= SIMULATED_MEMBERS + 1_000_000 && many.len() < 20_000, "{drawn}");
         let mut sizes: Vec<u64> = trees.iter().map(|t| t.0).collect();
         let c = ccdf(&mut sizes);
         assert_eq!(c[0], (1, 1.0), "every tree has at least its root");
