@@ -177,6 +177,23 @@ fn a_run_that_meets_a_nan_pauses_at_its_last_finite_state() {
     assert_eq!(h.state().sim().world().step, step);
 }
 
+/// "⏩ 100"-style batches stop at the step that meets a NaN instead of running into it again.
+#[test]
+fn a_batch_of_steps_stops_at_the_nan() {
+    let dir = tmp("trust_ui", "nan_batch");
+    let path = dir.join("runaway.ron");
+    let text = std::fs::read_to_string(preset("spiral_film.ron")).expect("the shipped preset");
+    let text = text.replace("LearningRate((eta: 0.01,", "LearningRate((eta: 100.0,");
+    std::fs::write(&path, text).expect("the test preset is written");
+    let mut h = lab(path);
+    h.state_mut().queue(AppCommand::Step(500));
+    h.run_steps(3);
+    let w = h.state().sim().world();
+    assert!(w.step < 20, "the batch stopped early, at step {}", w.step);
+    assert!(w.nonfinite.is_none() && w.check().is_empty());
+    assert!(h.query_by_label_contains("Stopped: step").is_some());
+}
+
 /// Density mode draws a docking ring only where at least the threshold of dockings is
 /// expected, and calls its numbers expected values.
 #[test]

@@ -27,8 +27,11 @@ impl LabApp {
                 AppCommand::TogglePlay => self.sim.playing = !self.sim.playing,
                 AppCommand::Step(n) => {
                     self.sim.playing = false;
+                    // A step that stops the run (a non-finite value) ends the batch.
                     for _ in 0..n {
-                        self.sim.step();
+                        if !self.sim.step() {
+                            break;
+                        }
                     }
                     self.sim.progress = 1.0;
                 }
