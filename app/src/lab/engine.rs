@@ -230,6 +230,41 @@ mod tests {
         World::new(preset, nv_core::Mode::Particle, &base).expect("the shipped preset builds")
     }
 
+    /// A step on the GPU engine that leaves a NaN stops the run: the engine goes back to its
+    /// last good state and stays on the GPU, and that state is finite.
+    #[test]
+    fn a_nan_on_the_gpu_engine_goes_back_to_its_last_good_state() {
+        let ctx = match GpuContext::new_blocking() {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                assert!(std::env::var("CI").is_err(), "no wgpu adapter in CI: {e}");
+                eprintln!(
+                    "a_nan_on_the_gpu_engine_goes_back_to_its_last_good_state: skipped ({e})"
+                );
+                return;
+            }
+        };
+        report_gpu_errors(&ctx.device);
+        let path = crate::cli::presets_dir().join("spiral_film.ron");
+        let text = std::fs::read_to_string(&path).expect("the shipped preset");
+        let text = text.replace("LearningRate((eta: 0.01,", "LearningRate((eta: 100.0,");
+        let preset = nv_core::preset::from_str(&text, "runaway.ron").expect("parses");
+        let base = path.parent().expect("a folder").to_path_buf();
+        let world = World::new(preset, nv_core::Mode::Particle, &base).expect("builds");
+        let mut engine = Engine::cpu(world);
+        engine.to_gpu(&ctx).expect("spiral_film runs on the GPU");
+        engine.sync().expect("a first good state");
+        let failure = engine.advance(200).expect_err("the run meets an infinity");
+        let StepFailure::NonFinite { message, restored } = failure else {
+            panic!("a non-finite stop, not {failure:?}");
+        };
+        assert!(message.contains("lr_mult"), "{message}");
+        assert_eq!(restored, Some(0), "back at the last good state");
+        assert_eq!(engine.kind(), BackendKind::Gpu, "still on the GPU");
+        assert_eq!(engine.world().step, 0);
+        assert!(engine.world().first_nonfinite().is_none());
+    }
+
     /// A device lost mid-run (destroyed here): the step fails, the world is back on the CPU at
     /// the last good state (the last sync), and it runs on from there as a CPU-only run does.
     #[test]
