@@ -160,5 +160,6 @@ fn the_cascades_tab_compares_sizes_with_the_law() {
     h.get_by_label("Distributions: measured against the law").click();
     h.run_steps(3);
     assert!(h.query_by_label_contains("mean size: measured ").is_some());
+    assert!(h.query_by_label_contains("m from the mean size: 1 − 1/⟨s⟩ = ").is_some());
     assert!(h.query_by_label_contains("predicted ").is_some());
 }

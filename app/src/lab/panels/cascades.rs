@@ -375,6 +375,23 @@ fn distributions(ui: &mut egui::Ui, world: &World, cascading: &[usize]) {
         }
         let what = format!("{}: the {} most recent finished cascades", s.name, sizes.len());
         ui.label(RichText::new(what).strong());
+        if sizes.len() >= 2 {
+            // m from the mean size, 1 − 1/⟨s⟩ (a subcritical Galton–Watson tree has mean size
+            // 1/(1 − m)), with its standard error by the delta method.
+            let n = sizes.len() as f64;
+            let mean = sizes.iter().sum::<u64>() as f64 / n;
+            let var = sizes.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0);
+            let se = (var / n).sqrt() / (mean * mean);
+            ui.label(
+                RichText::new(format!(
+                    "m from the mean size: 1 − 1/⟨s⟩ = {:.4} ± {se:.4} (over {n:.0} finished \
+                     cascades; the open ones, often the largest, are not counted, so it reads \
+                     low while they run)",
+                    1.0 - 1.0 / mean
+                ))
+                .small(),
+            );
+        }
         let predicted = prediction(ui.ctx(), world, k);
         match &predicted {
             Ok(trees) => {
