@@ -9,6 +9,9 @@
 //! cargo run --release -p nv_lab --example cascades_frame_time
 //! ```
 
+#[path = "timing/mod.rs"]
+mod timing;
+
 use std::time::Instant;
 
 use egui_kittest::Harness;
@@ -32,7 +35,7 @@ fn main() -> anyhow::Result<()> {
     for round in 1..=rounds {
         for tab in ["Network", "Cascades"] {
             let (times, finished) = measure(&preset, steps, tab, frames)?;
-            let (mean, p95) = summary(&times);
+            let (mean, p95) = timing::summary(&times);
             println!("| {round} | {tab} | {finished} | {mean:.1} ms | {p95:.1} ms |");
         }
     }
@@ -68,13 +71,4 @@ fn measure(
     }
     anyhow::ensure!(h.state().sim().playing, "the world was not playing");
     Ok((times, h.state().sim().world().cascades.finished_total))
-}
-
-/// Mean and 95th percentile, in milliseconds.
-fn summary(times: &[f64]) -> (f64, f64) {
-    let mut t = times.to_vec();
-    t.sort_by(f64::total_cmp);
-    let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
-    let p95 = t.get((t.len() * 95 / 100).min(t.len().saturating_sub(1))).copied().unwrap_or(0.0);
-    (mean * 1e3, p95 * 1e3)
 }

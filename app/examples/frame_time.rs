@@ -16,6 +16,9 @@
 //! the two above), `--backend gpu` (the world runs on the GPU engine on the renderer's device,
 //! and the instanced quads are written from the engine's buffer on the device).
 
+#[path = "timing/mod.rs"]
+mod timing;
+
 use std::time::Instant;
 
 use eframe::egui_wgpu::{self, wgpu};
@@ -69,7 +72,7 @@ fn main() -> anyhow::Result<()> {
             let ways: &[bool] = if gpu_engine { &[false] } else { &[true, false] };
             for &painter in ways {
                 let (times, live, adapter) = measure(&path, painter, cpu, gpu_engine, frames)?;
-                let (mean, p95) = summary(&times);
+                let (mean, p95) = timing::summary(&times);
                 let how = if painter { "egui painter" } else { "instanced quads" };
                 println!(
                     "| {nodes} | {scale} | {live} | {engine} | {how} | {mean:.1} ms | {p95:.1} ms \
@@ -137,13 +140,4 @@ fn measure(
     anyhow::ensure!(live > 0, "no vesicles alive: nothing was measured");
     let adapter = h.state().renderer_name().split(';').next().unwrap_or_default().to_owned();
     Ok((times, live, adapter))
-}
-
-/// Mean and 95th percentile, in milliseconds.
-fn summary(times: &[f64]) -> (f64, f64) {
-    let mut t = times.to_vec();
-    t.sort_by(f64::total_cmp);
-    let mean = t.iter().sum::<f64>() / t.len().max(1) as f64;
-    let p95 = t.get((t.len() * 95 / 100).min(t.len().saturating_sub(1))).copied().unwrap_or(0.0);
-    (mean * 1e3, p95 * 1e3)
 }

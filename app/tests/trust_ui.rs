@@ -227,26 +227,31 @@ fn a_manual_species_says_how_it_is_driven() {
     assert!(h.query_by_label_contains("nothing in the window or the command line").is_some());
 }
 
+/// File ▸ Open… and the frames until the lab's path box shows (where the system has no
+/// file-dialog service, as here and in CI). `false` where a real dialog opened instead: the
+/// caller has nothing to test then.
+fn open_path_box(h: &mut Harness<'_, LabApp>) -> bool {
+    h.state_mut().queue(AppCommand::OpenDialog);
+    h.run_steps(2);
+    for _ in 0..40 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.step();
+        if h.query_by_label_contains("shows no file dialog").is_some() {
+            return true;
+        }
+    }
+    assert!(std::env::var("CI").is_err(), "CI has no file-dialog portal: the box must open");
+    eprintln!("a real file dialog opened on this system: the path box is not needed");
+    false
+}
+
 /// Without a file-dialog service (no desktop portal, as under Xvfb here and in CI), File ▸
 /// Open… falls back to the lab's own path box: a path typed there (with Tab completion) opens
 /// the preset. Where a real dialog opens instead, the test says so and stops.
 #[test]
 fn without_a_file_dialog_the_path_box_opens_the_preset() {
     let mut h = lab(preset("tiny_chain.ron"));
-    h.state_mut().queue(AppCommand::OpenDialog);
-    h.run_steps(2);
-    let mut shown = false;
-    for _ in 0..40 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        h.step();
-        if h.query_by_label_contains("shows no file dialog").is_some() {
-            shown = true;
-            break;
-        }
-    }
-    if !shown {
-        assert!(std::env::var("CI").is_err(), "CI has no file-dialog portal: the box must open");
-        eprintln!("a real file dialog opened on this system: the path box is not needed");
+    if !open_path_box(&mut h) {
         return;
     }
     let target = preset("pathway_carving.ron");
@@ -312,19 +317,7 @@ fn a_message_does_not_move_the_network_view() {
 #[test]
 fn the_path_box_takes_a_clicked_entry_and_cancels() {
     let mut h = lab(preset("tiny_chain.ron"));
-    h.state_mut().queue(AppCommand::OpenDialog);
-    h.run_steps(2);
-    let mut shown = false;
-    for _ in 0..40 {
-        std::thread::sleep(std::time::Duration::from_millis(50));
-        h.step();
-        if h.query_by_label_contains("shows no file dialog").is_some() {
-            shown = true;
-            break;
-        }
-    }
-    if !shown {
-        assert!(std::env::var("CI").is_err(), "CI has no file-dialog portal: the box must open");
+    if !open_path_box(&mut h) {
         return;
     }
     let entry = preset("sparse_agents.ron").canonicalize().expect("shipped");
