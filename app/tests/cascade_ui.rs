@@ -41,7 +41,8 @@ fn the_cascades_tab_lists_sorts_and_filters() {
     assert!(h.query_by_label_contains(&summary).is_some(), "the tab says what it holds");
     // Sort by size: the largest first, and the top row's size is the largest kept.
     let largest = w.cascades.finished.iter().map(|c| c.size).max().unwrap_or(1);
-    let largest = largest.max(w.cascades.live().iter().map(|c| c.size).max().unwrap_or(1));
+    let largest =
+        largest.max(w.cascades.live(w.step).iter().map(|c| c.record.size).max().unwrap_or(1));
     h.get_by_label("size").click();
     h.run_steps(3);
     assert!(h.query_by_label("size ▼").is_some(), "sorted by size, descending");

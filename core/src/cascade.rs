@@ -29,23 +29,11 @@ pub struct CascadeRecord {
     pub duration: u64,
 }
 
-/// A cascade still open: its record so far and its live members.
+/// A cascade still open: its record so far (the duration up to now) and its live members.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct LiveCascade {
-    /// Sequential cascade number (in order of root birth).
-    pub number: u64,
-    /// Stable id of the root vesicle.
-    pub root: u64,
-    /// Species of the root.
-    pub species: u16,
-    /// The node the root was born at.
-    pub root_node: u32,
-    /// The step at whose end the root was born.
-    pub start: u64,
-    /// Vesicles in the tree so far, the root included.
-    pub size: u64,
-    /// Largest generation so far.
-    pub depth: u32,
+    /// What it has been so far.
+    pub record: CascadeRecord,
     /// Members alive now.
     pub alive: u32,
 }
@@ -186,20 +174,23 @@ impl CascadeTracker {
         self.active.iter().filter(|a| a.is_some()).count()
     }
 
-    /// The cascades still open, in slot order, with their live members.
-    pub fn live(&self) -> Vec<LiveCascade> {
+    /// The cascades still open after step `now`, in slot order, with their live members.
+    pub fn live(&self, now: u64) -> Vec<LiveCascade> {
         self.active
             .iter()
             .zip(&self.alive)
             .filter_map(|(a, alive)| {
                 a.map(|a| LiveCascade {
-                    number: a.number,
-                    root: a.root,
-                    species: a.species,
-                    root_node: a.node,
-                    start: a.start,
-                    size: a.size,
-                    depth: a.depth,
+                    record: CascadeRecord {
+                        number: a.number,
+                        root: a.root,
+                        species: a.species,
+                        root_node: a.node,
+                        start: a.start,
+                        size: a.size,
+                        depth: a.depth,
+                        duration: now.saturating_sub(a.start),
+                    },
                     alive: alive.load(Ordering::Relaxed),
                 })
             })

@@ -100,6 +100,21 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row of a cascade's `record`, with `live` members alive, `open` or finished.
+    fn of(record: &nv_core::cascade::CascadeRecord, live: u32, open: bool) -> Self {
+        Row {
+            number: record.number,
+            species: record.species,
+            root_node: record.root_node,
+            born: record.start,
+            size: record.size,
+            depth: record.depth,
+            duration: record.duration,
+            live,
+            open,
+        }
+    }
+
     /// The value the rows are sorted by in `column` (status: open first).
     fn key(&self, column: Column) -> u64 {
         match column {
@@ -137,31 +152,10 @@ type Built = (u64, (Column, bool), Option<u16>, u64);
 /// The rows of `world`'s cascades: the open ones and the most recent [`SHOWN_FINISHED`]
 /// finished, filtered and sorted.
 pub fn rows(world: &World, species: Option<u16>, min_size: u64, sort: (Column, bool)) -> Vec<Row> {
-    let now = world.step;
     let t = &world.cascades;
-    let live = t.live().into_iter().map(|c| Row {
-        number: c.number,
-        species: c.species,
-        root_node: c.root_node,
-        born: c.start,
-        size: c.size,
-        depth: c.depth,
-        duration: now.saturating_sub(c.start),
-        live: c.alive,
-        open: true,
-    });
+    let live = t.live(world.step).into_iter().map(|c| Row::of(&c.record, c.alive, true));
     let skip = t.finished.len().saturating_sub(SHOWN_FINISHED);
-    let finished = t.finished.iter().skip(skip).map(|c| Row {
-        number: c.number,
-        species: c.species,
-        root_node: c.root_node,
-        born: c.start,
-        size: c.size,
-        depth: c.depth,
-        duration: c.duration,
-        live: 0,
-        open: false,
-    });
+    let finished = t.finished.iter().skip(skip).map(|c| Row::of(c, 0, false));
     let mut out: Vec<Row> = live
         .chain(finished)
         .filter(|r| species.is_none_or(|s| r.species == s) && r.size >= min_size)
