@@ -49,6 +49,22 @@ struct Active {
     start: u64,
 }
 
+impl Active {
+    /// Its record as of the end of step `now` (the duration up to then).
+    fn record(&self, now: u64) -> CascadeRecord {
+        CascadeRecord {
+            number: self.number,
+            root: self.root,
+            species: self.species,
+            root_node: self.node,
+            start: self.start,
+            size: self.size,
+            depth: self.depth,
+            duration: now.saturating_sub(self.start),
+        }
+    }
+}
+
 /// Tracks open cascades and keeps the finished ones.
 #[derive(Debug, Default)]
 pub struct CascadeTracker {
@@ -153,16 +169,7 @@ impl CascadeTracker {
                     if self.finished.len() == self.keep {
                         self.finished.pop_front();
                     }
-                    self.finished.push_back(CascadeRecord {
-                        number: a.number,
-                        root: a.root,
-                        species: a.species,
-                        root_node: a.node,
-                        start: a.start,
-                        size: a.size,
-                        depth: a.depth,
-                        duration: step - a.start,
-                    });
+                    self.finished.push_back(a.record(step));
                 }
                 self.free.push(slot as u32);
             }
@@ -181,16 +188,7 @@ impl CascadeTracker {
             .zip(&self.alive)
             .filter_map(|(a, alive)| {
                 a.map(|a| LiveCascade {
-                    record: CascadeRecord {
-                        number: a.number,
-                        root: a.root,
-                        species: a.species,
-                        root_node: a.node,
-                        start: a.start,
-                        size: a.size,
-                        depth: a.depth,
-                        duration: now.saturating_sub(a.start),
-                    },
+                    record: a.record(now),
                     alive: alive.load(Ordering::Relaxed),
                 })
             })

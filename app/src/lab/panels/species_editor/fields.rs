@@ -65,13 +65,7 @@ pub(super) fn matrix(ui: &mut egui::Ui, id: &str, m: &mut Mat4, columns: [&str; 
             for (r, row) in m.iter_mut().enumerate() {
                 ui.label(RichText::new(format!("c{r}")).weak());
                 for v in row.iter_mut() {
-                    ui.add(
-                        egui::DragValue::new(v)
-                            .range(ANY)
-                            .clamp_existing_to_range(false)
-                            .speed(0.01)
-                            .max_decimals(3),
-                    );
+                    component(ui, v);
                 }
                 ui.end_row();
             }
@@ -80,4 +74,15 @@ pub(super) fn matrix(ui: &mut egui::Ui, id: &str, m: &mut Mat4, columns: [&str; 
             *m = IDENTITY;
         }
     });
+}
+
+/// One unconstrained component of a vector or matrix, as a small drag field.
+pub(super) fn component(ui: &mut egui::Ui, v: &mut f32) -> egui::Response {
+    ui.add(
+        egui::DragValue::new(v)
+            .range(ANY)
+            .clamp_existing_to_range(false)
+            .speed(0.01)
+            .max_decimals(3),
+    )
 }

@@ -4,7 +4,7 @@
 use eframe::egui::{self, RichText};
 use nv_core::release::{Amount, MemoryRate, ReleaseOp};
 
-use super::fields::{ANY, matrix, number};
+use super::fields::{ANY, component, matrix, number};
 use super::{Context, EditorState};
 
 /// The list of release operators, each with its fields, with add and remove.
@@ -73,14 +73,7 @@ pub(super) fn amount(ui: &mut egui::Ui, id: &str, a: &mut Amount, unit: &str) {
         ui.label("projection u").on_hover_text(tip);
         ui.horizontal(|ui| {
             for v in &mut a.u {
-                ui.add(
-                    egui::DragValue::new(v)
-                        .range(ANY)
-                        .clamp_existing_to_range(false)
-                        .speed(0.01)
-                        .max_decimals(3),
-                )
-                .on_hover_text(tip);
+                component(ui, v).on_hover_text(tip);
             }
         });
         ui.end_row();
